@@ -44,6 +44,8 @@ export interface TrainHooks {
   onEpoch?(epoch: number, meanLoss: number): void | Promise<void>;
   /** Checked before each step; true stops at that step boundary, resumable with the same state. */
   shouldStop?(): boolean;
+  /** Return once this many epochs are complete (default: opts.epochs), e.g. to interleave several decoders. */
+  untilEpoch?: number;
 }
 
 export function adamConfig(opts: TrainOptions): AdamConfig {
@@ -117,7 +119,8 @@ export async function trainEpochs(state: TrainState, data: TrainData, opts: Trai
   const total = opts.epochs * spe;
   const started = performance.now();
   let stepsHere = 0;
-  while (state.epoch < opts.epochs) {
+  const until = Math.min(opts.epochs, hooks.untilEpoch ?? opts.epochs);
+  while (state.epoch < until) {
     const order = Rng.derive(state.seed, STREAM.shuffle, state.epoch).permutation(n);
     const ratio = trainMaskAt(opts, state.epoch);
     while (state.epochStep < spe) {

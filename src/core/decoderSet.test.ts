@@ -1,0 +1,104 @@
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-wasm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TRAIN, type ModelConfig, type TrainOptions } from './options';
+import { scoreImages, type TrainData } from './model';
+import { Rng } from './model/rng';
+import {
+  createDecoderSet,
+  decoderForRow,
+  decoderSetFromBytes,
+  decoderSetToBytes,
+  disposeDecoderSet,
+  planFolds,
+  scoreWithSet,
+  subsetData,
+  trainDecoderSet,
+} from './decoderSet';
+
+const CFG: ModelConfig = { patch: 4, dim: 16, heads: 2, encDepth: 1, decDepth: 1, mlpRatio: 4 };
+const OPTS: TrainOptions = { ...DEFAULT_TRAIN, epochs: 3, batch: 8, folds: 2, trainMask: 0.75, seed: 3 };
+
+function synth(n: number, s = 8): TrainData {
+  const rng = Rng.derive(7);
+  const img = Float32Array.from({ length: n * s * s * 3 }, () => rng.normal());
+  const emb = Float32Array.from({ length: n * 6 }, () => rng.normal());
+  return { images: { count: n, size: s, data: img }, emb: { count: n, dim: 6, data: emb } };
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('planFolds', () => {
+  it('splits rows into balanced, disjoint, covering, seeded parts', () => {
+    const parts = planFolds(11, 2, 5);
+    expect(parts.map((p) => p.length).sort()).toEqual([5, 6]);
+    expect([...parts[0], ...parts[1]].sort((a, b) => a - b)).toEqual([...Array(11).keys()]);
+    expect(planFolds(11, 2, 5)).toEqual(parts);
+    expect(planFolds(11, 2, 6)).not.toEqual(parts);
+  });
+  it('refuses too few images with a message that says what to do', () => {
+    expect(() => planFolds(3, 2, 0)).toThrow(/too few.*--folds 1/);
+  });
+});
+
+describe('cross-fitted decoder set', () => {
+  it('scores each image with the decoder that never trained on it', async () => {
+    const data = synth(20);
+    const set = createDecoderSet({ imageSize: 8, embDim: 6 }, OPTS, 20, true, CFG);
+    expect(set.states).toHaveLength(2);
+    await trainDecoderSet(set, data, OPTS);
+    const opts = { scoreMask: 0.75, masks: 1, seed: 1 };
+    const scores = await scoreWithSet(set, data, opts);
+    for (const f of [0, 1]) {
+      const part = set.parts![f];
+      const own = await scoreImages(set.states[f].model, subsetData(data, part), opts);
+      const other = await scoreImages(set.states[1 - f].model, subsetData(data, part), opts);
+      part.forEach((row, i) => {
+        expect(scores[row]).toBeCloseTo(own[i], 4);
+        expect(decoderForRow(set, row)).toEqual({ f, local: i });
+      });
+      // The two decoders really differ, so the test above could fail.
+      expect(Math.max(...own.map((v, i) => Math.abs(v - other[i])))).toBeGreaterThan(1e-3);
+    }
+    disposeDecoderSet(set);
+  });
+
+  it('uses one decoder when not cross-fitting (aux folder or folds = 1)', () => {
+    const set = createDecoderSet({ imageSize: 8, embDim: 6 }, OPTS, 20, false, CFG);
+    expect(set.parts).toBeNull();
+    expect(set.states).toHaveLength(1);
+    disposeDecoderSet(set);
+  });
+
+  it('resumes from bytes to exactly the weights of an uninterrupted run', async () => {
+    const data = synth(20);
+    const straight = createDecoderSet({ imageSize: 8, embDim: 6 }, OPTS, 20, true, CFG);
+    await trainDecoderSet(straight, data, OPTS);
+
+    const first = createDecoderSet({ imageSize: 8, embDim: 6 }, OPTS, 20, true, CFG);
+    let steps = 0;
+    const r = await trainDecoderSet(first, data, OPTS, { shouldStop: () => ++steps > 5 });
+    expect(r.stopped).toBe(true);
+    const bytes = await decoderSetToBytes(first);
+    disposeDecoderSet(first);
+    const resumed = decoderSetFromBytes(bytes);
+    expect(resumed.parts).toEqual(straight.parts);
+    await trainDecoderSet(resumed, data, OPTS);
+    for (let f = 0; f < 2; f++) {
+      const a = straight.states[f].model.getWeights();
+      const b = resumed.states[f].model.getWeights();
+      for (const name of Object.keys(a)) expect(Array.from(b[name])).toEqual(Array.from(a[name]));
+    }
+    disposeDecoderSet(straight);
+    disposeDecoderSet(resumed);
+  });
+
+  it('rejects a truncated set file', async () => {
+    const set = createDecoderSet({ imageSize: 8, embDim: 6 }, OPTS, 20, true, CFG);
+    const bytes = await decoderSetToBytes(set);
+    disposeDecoderSet(set);
+    expect(() => decoderSetFromBytes(bytes.subarray(0, bytes.length - 10))).toThrow(/truncated or corrupt/);
+  });
+});

@@ -1,0 +1,216 @@
+/**
+ * Cross-fitted decoders: a deviation from the paper, chosen by measurement (README, "Choosing
+ * defaults"). When the decoder trains on the suspect folder itself, a long-trained decoder
+ * starts to memorise the triggered images it saw (their embeddings are near-identical but not
+ * equal), and their scores fall: on the fixture AUROC peaked after a few epochs and then
+ * dropped. With `folds` = K > 1 the folder is split into K seeded parts and decoder f trains on
+ * every part but f, then scores only part f: every image is scored by a decoder that never saw
+ * it, so longer training can only help. K = 1 is the paper's behaviour (train and score on
+ * all); with an auxiliary training folder there is nothing to hold out and one decoder is used.
+ */
+import type { ModelConfig, TrainOptions, ScoreOptions } from './options';
+import { MODEL_PRESETS } from './options';
+import {
+  checkpointFromBytes,
+  checkpointToBytes,
+  createTrainState,
+  disposeTrainState,
+  loadCheckpoint,
+  saveCheckpoint,
+  saveCheckpointAsync,
+  scoreImages,
+  stepsPerEpoch,
+  trainEpochs,
+  type TrainData,
+  type TrainHooks,
+  type TrainState,
+} from './model';
+import { gatherRows } from './model/batch';
+import { Rng } from './model/rng';
+import type { ScoreHooks } from './model/score';
+
+/** Rows of the scored set that decoder f holds out (and scores). `null`: one decoder, no hold-out. */
+export type FoldParts = number[][] | null;
+
+export interface DecoderSet {
+  /** parts[f] = rows scored by decoder f; null when one decoder scores every row. */
+  parts: FoldParts;
+  states: TrainState[];
+}
+
+/** Seeded balanced split of rows 0..n-1 into k parts (k >= 2), each sorted ascending. */
+export function planFolds(n: number, k: number, seed: number): number[][] {
+  if (!(k >= 2 && Number.isInteger(k))) throw new Error(`folds must be an integer >= 2, got ${k}`);
+  if (n < 2 * k) throw new Error(`${n} images are too few for ${k} folds: use --folds 1 or give more images`);
+  const order = Rng.derive(seed, 101).permutation(n);
+  const parts: number[][] = Array.from({ length: k }, () => []);
+  order.forEach((row, i) => parts[i % k].push(row));
+  return parts.map((p) => p.sort((a, b) => a - b));
+}
+
+/** The rows of `data` listed in `rows`, as a new TrainData. */
+export function subsetData(data: TrainData, rows: number[]): TrainData {
+  const { images, emb } = data;
+  return {
+    images: { count: rows.length, size: images.size, data: gatherRows(images.data, images.size * images.size * 3, rows) },
+    emb: { count: rows.length, dim: emb.dim, data: gatherRows(emb.data, emb.dim, rows) },
+  };
+}
+
+/** Rows 0..n-1 not in `held`. */
+function complement(n: number, held: number[]): number[] {
+  const out: number[] = [];
+  const skip = new Set(held);
+  for (let i = 0; i < n; i++) if (!skip.has(i)) out.push(i);
+  return out;
+}
+
+/**
+ * A fresh set: with `folds` > 1 and `crossFit` (training on the scored folder itself), one
+ * decoder per fold; otherwise one decoder. Decoder f is seeded with seed + f.
+ */
+export function createDecoderSet(
+  dims: { imageSize: number; embDim: number },
+  opts: TrainOptions,
+  scoredCount: number,
+  crossFit: boolean,
+  cfg: ModelConfig = MODEL_PRESETS[opts.preset],
+): DecoderSet {
+  const k = crossFit ? opts.folds : 1;
+  const parts = k > 1 ? planFolds(scoredCount, k, opts.seed) : null;
+  const states = Array.from({ length: k }, (_, f) => createTrainState(dims, { ...opts, seed: opts.seed + f }, cfg));
+  return { parts, states };
+}
+
+/** Training data of decoder f: everything but its held-out part. */
+export function trainDataFor(set: DecoderSet, data: TrainData, f: number): TrainData {
+  return set.parts ? subsetData(data, complement(data.images.count, set.parts[f])) : data;
+}
+
+/**
+ * Trains every decoder of the set, interleaved epoch by epoch (so a loss curve and a stop
+ * cover all of them); `onProgress` counts steps over all decoders, `onEpoch` reports the mean
+ * loss over decoders. Resumable: calling again with the same set continues where it stopped.
+ */
+export async function trainDecoderSet(
+  set: DecoderSet,
+  data: TrainData,
+  opts: TrainOptions,
+  hooks: TrainHooks = {},
+): Promise<{ stopped: boolean }> {
+  const subsets = set.states.map((_, f) => trainDataFor(set, data, f));
+  const spe = subsets.map((d) => stepsPerEpoch(d.images.count, opts.batch));
+  const total = spe.reduce((a, b) => a + b, 0) * opts.epochs;
+  const doneSteps = () => set.states.reduce((a, s, f) => a + s.epoch * spe[f] + s.epochStep, 0);
+  const started = performance.now();
+  const startDone = doneSteps();
+  for (let e = 1; e <= opts.epochs; e++) {
+    for (let f = 0; f < set.states.length; f++) {
+      const state = set.states[f];
+      if (state.epoch >= e) continue;
+      const { stopped } = await trainEpochs(state, subsets[f], { ...opts, seed: state.seed }, {
+        shouldStop: hooks.shouldStop,
+        untilEpoch: e,
+        onProgress: (p) => {
+          const done = doneSteps();
+          const rate = (performance.now() - started) / 1000 / Math.max(1, done - startDone);
+          hooks.onProgress?.({ ...p, done, total, etaSeconds: rate * (total - done) });
+        },
+      });
+      if (stopped) return { stopped: true };
+    }
+    const losses = set.states.map((s) => s.lossHistory[e - 1]);
+    await hooks.onEpoch?.(e, losses.reduce((a, b) => a + b, 0) / losses.length);
+  }
+  return { stopped: false };
+}
+
+/** Mean training loss per epoch over the decoders of the set. */
+export function setLossHistory(set: DecoderSet): number[] {
+  const n = Math.min(...set.states.map((s) => s.lossHistory.length));
+  return Array.from({ length: n }, (_, e) => set.states.reduce((a, s) => a + s.lossHistory[e], 0) / set.states.length);
+}
+
+/** Which decoder scores row `row`, and the row's index within that decoder's part. */
+export function decoderForRow(set: DecoderSet, row: number): { f: number; local: number } {
+  if (!set.parts) return { f: 0, local: row };
+  for (let f = 0; f < set.parts.length; f++) {
+    const local = set.parts[f].indexOf(row);
+    if (local >= 0) return { f, local };
+  }
+  throw new Error(`row ${row} is in no fold`);
+}
+
+/** Scores every row of `data` with the decoder that did not train on it (DEDE score, see score.ts). */
+export async function scoreWithSet(
+  set: DecoderSet,
+  data: TrainData,
+  opts: ScoreOptions & { seed: number; batch?: number },
+  hooks: ScoreHooks = {},
+): Promise<Float32Array> {
+  if (!set.parts) return scoreImages(set.states[0].model, data, opts, hooks);
+  const out = new Float32Array(data.images.count);
+  let offset = 0;
+  for (let f = 0; f < set.parts.length; f++) {
+    const part = set.parts[f];
+    const base = offset;
+    const scores = await scoreImages(set.states[f].model, subsetData(data, part), opts, {
+      shouldStop: hooks.shouldStop,
+      onProgress: (p) =>
+        hooks.onProgress?.({ ...p, done: base + p.done, total: data.images.count, etaSeconds: p.etaSeconds }),
+    });
+    part.forEach((row, i) => (out[row] = scores[i]));
+    offset += part.length;
+  }
+  return out;
+}
+
+const MAGIC = 'DEDESET1';
+
+/** One buffer: "DEDESET1" | u32 header length | header JSON {parts} | per decoder: u32 length | checkpoint bytes. */
+export async function decoderSetToBytes(set: DecoderSet, asyncReadback = false): Promise<Uint8Array> {
+  const cps: Uint8Array[] = [];
+  for (const s of set.states) cps.push(checkpointToBytes(asyncReadback ? await saveCheckpointAsync(s) : saveCheckpoint(s)));
+  const header = new TextEncoder().encode(JSON.stringify({ parts: set.parts, decoders: cps.length }));
+  const size = 8 + 4 + header.length + cps.reduce((a, c) => a + 4 + c.length, 0);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  out.set(new TextEncoder().encode(MAGIC), 0);
+  view.setUint32(8, header.length, true);
+  out.set(header, 12);
+  let at = 12 + header.length;
+  for (const c of cps) {
+    view.setUint32(at, c.length, true);
+    out.set(c, at + 4);
+    at += 4 + c.length;
+  }
+  return out;
+}
+
+/** Inverse of decoderSetToBytes; also accepts a single-decoder checkpoint (DEDECKP1). */
+export function decoderSetFromBytes(bytes: Uint8Array): DecoderSet {
+  const magic = new TextDecoder().decode(bytes.subarray(0, 8));
+  if (magic !== MAGIC) return { parts: null, states: [loadCheckpoint(checkpointFromBytes(bytes))] };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const fail = () => new Error('the checkpoint file is truncated or corrupt: delete it to start training afresh');
+  if (bytes.length < 12) throw fail();
+  const hLen = view.getUint32(8, true);
+  if (12 + hLen > bytes.length) throw fail();
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hLen))) as { parts: FoldParts; decoders: number };
+  const states: TrainState[] = [];
+  let at = 12 + hLen;
+  for (let i = 0; i < header.decoders; i++) {
+    if (at + 4 > bytes.length) throw fail();
+    const len = view.getUint32(at, true);
+    if (at + 4 + len > bytes.length) throw fail();
+    // slice (a copy) so the checkpoint's float arrays start 4-byte aligned.
+    states.push(loadCheckpoint(checkpointFromBytes(bytes.slice(at + 4, at + 4 + len))));
+    at += 4 + len;
+  }
+  return { parts: header.parts, states };
+}
+
+/** Frees every decoder's tensors. */
+export function disposeDecoderSet(set: DecoderSet): void {
+  for (const s of set.states) disposeTrainState(s);
+}
