@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_RULE, DEFAULT_SCORE, DEFAULT_TRAIN, NORM_PRESETS, PAPER_TRAIN } from '../core/options';
+import { UsageError, parseScanArgs } from './args';
+
+const base = ['--encoder', 'm.onnx', '--images', 'imgs', '--out', 's.csv'];
+
+describe('parseScanArgs', () => {
+  it('leaves what the user did not give to the model and core defaults', () => {
+    const a = parseScanArgs(base)!;
+    expect(a).toMatchObject({ encoder: 'm.onnx', images: 'imgs', out: 's.csv', aux: null, labels: null, json: null, cache: true });
+    expect(a.pre).toEqual({});
+    expect(a.train).toEqual(DEFAULT_TRAIN);
+    expect(a.score).toEqual(DEFAULT_SCORE);
+    expect(a.rule).toEqual(DEFAULT_RULE);
+  });
+
+  it('reads preprocessing, training and rule flags', () => {
+    const a = parseScanArgs([
+      ...base,
+      '--size', '64', '--layout', 'nhwc', '--norm', 'imagenet', '--std', '0.5,0.5,0.5',
+      '--epochs', '3', '--batch', '16', '--seed', '7', '--masks', '4', '--rule', 'pct:99', '--no-cache',
+    ])!;
+    expect(a.pre).toEqual({ size: 64, layout: 'nhwc', mean: NORM_PRESETS.imagenet.mean, std: [0.5, 0.5, 0.5] });
+    expect(a.train).toMatchObject({ epochs: 3, batch: 16, seed: 7, preset: DEFAULT_TRAIN.preset });
+    expect(a.score.masks).toBe(4);
+    expect(a.rule).toEqual({ kind: 'pct', p: 99 });
+    expect(a.cache).toBe(false);
+  });
+
+  it('takes every paper setting with --preset paper, flags still winning', () => {
+    expect(parseScanArgs([...base, '--preset', 'paper'])!.train).toEqual(PAPER_TRAIN);
+    expect(parseScanArgs([...base, '--preset', 'paper', '--epochs', '5'])!.train).toEqual({ ...PAPER_TRAIN, epochs: 5 });
+  });
+
+  it('returns null for --help and throws UsageError for mistakes', () => {
+    expect(parseScanArgs(['--help'])).toBeNull();
+    const bad: [string[], RegExp][] = [
+      [['--encoder', 'm.onnx'], /--images is required/],
+      [[...base, '--size', '3.5'], /--size 3.5: expected a whole number >= 1/],
+      [[...base, '--layout', 'chw'], /--layout chw: expected one of nchw, nhwc/],
+      [[...base, '--mean', '1,2'], /--mean 1,2: expected three numbers/],
+      [[...base, '--std', '0,1,1'], /--std 0,1,1: expected three positive numbers/],
+      [[...base, '--rule', 'youden'], /--rule youden needs --labels/],
+      [[...base, '--rule', 'median'], /threshold rule "median" is unknown/],
+      [[...base, '--epochs'], /argument missing/],
+      [[...base, 'extra'], /unexpected argument 'extra'/],
+    ];
+    for (const [argv, message] of bad) {
+      expect(() => parseScanArgs(argv)).toThrow(UsageError);
+      expect(() => parseScanArgs(argv)).toThrow(message);
+    }
+  });
+});

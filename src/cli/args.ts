@@ -1,0 +1,217 @@
+/**
+ * `dede scan` arguments: parsing and validation into the core's option types. Defaults are
+ * never restated here: what the user leaves out stays undefined and core's defaults apply.
+ */
+import { parseArgs } from 'node:util';
+import {
+  DEFAULT_PREPROCESS,
+  DEFAULT_RULE,
+  DEFAULT_SCORE,
+  DEFAULT_TRAIN,
+  MODEL_PRESETS,
+  NORM_PRESETS,
+  PAPER_TRAIN,
+  formatRule,
+  parseRule,
+  type Layout,
+  type NormPreset,
+  type Pooling,
+  type PresetName,
+  type PreprocessOptions,
+  type RGB,
+  type ScoreOptions,
+  type ThresholdRule,
+  type TrainOptions,
+} from '../core/options';
+
+/** A mistake in how the command was called: exit code 2. */
+export class UsageError extends Error {}
+
+export interface ScanArgs {
+  encoder: string;
+  images: string;
+  out: string;
+  aux: string | null;
+  labels: string | null;
+  json: string | null;
+  checkpoint: string | null;
+  cache: boolean;
+  quiet: boolean;
+  /** Only what the user gave; the model and core defaults fill the rest. */
+  pre: Partial<PreprocessOptions>;
+  train: TrainOptions;
+  score: ScoreOptions;
+  rule: ThresholdRule;
+}
+
+export const SCAN_HELP = `Usage: dede scan --encoder <model.onnx | model.json> --images <dir> --out <scores.csv> [options]
+
+Find backdoor (poisoned) images for a self-supervised image encoder with DeDe: train a decoder
+that rebuilds each image from the encoder's embedding, and score each image by how badly it is
+rebuilt. Triggered images embed to the attacker's target and score high.
+
+Required:
+  --encoder <file>       ONNX encoder (torch.onnx.export) or TensorFlow.js model.json (with its
+                         weight shards next to it), or a folder holding model.json
+  --images <dir>         suspect images (PNG, JPEG, WebP, BMP), searched recursively
+  --out <file>           scores CSV: file,score,flagged, highest score first
+
+Encoder input (read from the model where it fixes them):
+  --size <px>            input side in pixels (required when the model's size is dynamic)
+  --layout nchw|nhwc     channel layout (required when the model does not fix it)
+  --norm <preset>        normalisation preset: ${Object.keys(NORM_PRESETS).join(', ')} (default none)
+  --mean r,g,b           per-channel mean on [0,1] pixels (overrides --norm)
+  --std r,g,b            per-channel std (overrides --norm)
+  --pooling mean|first   how outputs of rank > 2 become one vector (default ${DEFAULT_PREPROCESS.pooling})
+  --background r,g,b     colour (0-255) transparent pixels are flattened onto (default ${DEFAULT_PREPROCESS.background.join(',')})
+
+Decoder:
+  --aux <dir>            train the decoder on this folder instead of the suspect images
+  --preset fast|paper    decoder size (default ${DEFAULT_TRAIN.preset}; paper = the authors' settings)
+  --epochs N             training epochs (default ${DEFAULT_TRAIN.epochs} for fast, ${PAPER_TRAIN.epochs} for paper)
+  --batch N              training batch size (default ${DEFAULT_TRAIN.batch} for fast, ${PAPER_TRAIN.batch} for paper)
+  --seed N               random seed (default ${DEFAULT_TRAIN.seed})
+  --folds K              cross-fit K decoders, each scoring the images it did not train on
+                         (default ${DEFAULT_TRAIN.folds} for fast, ${PAPER_TRAIN.folds} for paper; no effect with --aux)
+  --masks K              average each score over K random masks (default ${DEFAULT_SCORE.masks})
+  --checkpoint <file>    save the decoder after each epoch; resume from it if it exists
+
+Threshold and output:
+  --rule <rule>          mean:1.5 | pct:99 | mad:3.5 | rate:0.05 | value:X | youden
+                         (default ${formatRule(DEFAULT_RULE)}; youden needs --labels)
+  --labels <csv>         ground truth with columns file,poisoned: adds AUROC, AUPRC, TPR at
+                         1% and 5% FPR and the confusion at the threshold
+  --json <file>          summary: counts, rule, threshold, settings, timings, power, metrics
+  --no-cache             do not read or write the embedding cache (.cache/dede/ under the
+                         current folder, or $XDG_CACHE_HOME/dede)
+  --quiet                no progress or settings on stderr (errors and warnings still)
+  -h, --help             this text
+
+Exit codes: 0 done, 1 failed (bad model, no usable images, ...), 2 wrong usage.
+Set DEDE_DEBUG=1 for stack traces.`;
+
+export const MAIN_HELP = `Usage: dede <command> [options]
+
+Commands:
+  scan     score a folder of images for backdoor triggers (dede scan --help)
+
+DeDe Studio: find poisoned samples for self-supervised image encoders with DeDe decoders.`;
+
+function intArg(name: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} ${text}: expected a whole number >= ${min}`);
+  return n;
+}
+
+function rgbArg(name: string, text: string | undefined, positive = false): RGB | undefined {
+  if (text === undefined) return undefined;
+  const parts = text.split(',').map((s) => Number(s.trim()));
+  if (parts.length !== 3 || parts.some((v) => !Number.isFinite(v) || (positive && v <= 0))) {
+    throw new UsageError(`--${name} ${text}: expected three ${positive ? 'positive ' : ''}numbers r,g,b, e.g. 0.5,0.5,0.5`);
+  }
+  return parts as RGB;
+}
+
+function oneOf<T extends string>(name: string, text: string | undefined, allowed: readonly T[]): T | undefined {
+  if (text === undefined) return undefined;
+  if (!allowed.includes(text as T)) throw new UsageError(`--${name} ${text}: expected one of ${allowed.join(', ')}`);
+  return text as T;
+}
+
+const SCAN_OPTIONS = {
+  encoder: { type: 'string' },
+  images: { type: 'string' },
+  out: { type: 'string' },
+  aux: { type: 'string' },
+  size: { type: 'string' },
+  layout: { type: 'string' },
+  norm: { type: 'string' },
+  mean: { type: 'string' },
+  std: { type: 'string' },
+  pooling: { type: 'string' },
+  background: { type: 'string' },
+  preset: { type: 'string' },
+  epochs: { type: 'string' },
+  batch: { type: 'string' },
+  seed: { type: 'string' },
+  folds: { type: 'string' },
+  masks: { type: 'string' },
+  rule: { type: 'string' },
+  labels: { type: 'string' },
+  json: { type: 'string' },
+  checkpoint: { type: 'string' },
+  'no-cache': { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** Parses `scan`'s arguments; returns null when help was asked for. Throws UsageError. */
+export function parseScanArgs(argv: string[]): ScanArgs | null {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options: SCAN_OPTIONS, strict: true, allowPositionals: false }));
+  } catch (err) {
+    // node:util's messages are clear but long; keep their first sentence.
+    const msg = err instanceof Error ? err.message.split('. ')[0].replace(/\.$/, '') : String(err);
+    throw new UsageError(msg.charAt(0).toLowerCase() + msg.slice(1));
+  }
+  if (values.help) return null;
+  const str = (k: string) => values[k] as string | undefined;
+  for (const required of ['encoder', 'images', 'out']) {
+    if (!str(required)) throw new UsageError(`--${required} is required`);
+  }
+
+  const normName = oneOf('norm', str('norm'), Object.keys(NORM_PRESETS) as NormPreset[]);
+  const norm = normName ? NORM_PRESETS[normName] : undefined;
+  const pre: Partial<PreprocessOptions> = {};
+  const size = intArg('size', str('size'), 1);
+  if (size !== undefined) pre.size = size;
+  const layout = oneOf<Layout>('layout', str('layout'), ['nchw', 'nhwc']);
+  if (layout) pre.layout = layout;
+  const mean = rgbArg('mean', str('mean')) ?? norm?.mean;
+  if (mean) pre.mean = [...mean] as RGB;
+  const std = rgbArg('std', str('std'), true) ?? norm?.std;
+  if (std) pre.std = [...std] as RGB;
+  const pooling = oneOf<Pooling>('pooling', str('pooling'), ['mean', 'first']);
+  if (pooling) pre.pooling = pooling;
+  const background = rgbArg('background', str('background'));
+  if (background) pre.background = background;
+
+  const preset = oneOf<PresetName>('preset', str('preset'), Object.keys(MODEL_PRESETS) as PresetName[]);
+  const base: TrainOptions = preset === 'paper' ? { ...PAPER_TRAIN } : { ...DEFAULT_TRAIN };
+  const train: TrainOptions = {
+    ...base,
+    epochs: intArg('epochs', str('epochs'), 1) ?? base.epochs,
+    batch: intArg('batch', str('batch'), 1) ?? base.batch,
+    seed: intArg('seed', str('seed'), 0) ?? base.seed,
+    folds: intArg('folds', str('folds'), 1) ?? base.folds,
+  };
+  const score: ScoreOptions = { ...DEFAULT_SCORE, masks: intArg('masks', str('masks'), 1) ?? DEFAULT_SCORE.masks };
+
+  let rule = DEFAULT_RULE;
+  if (str('rule') !== undefined) {
+    try {
+      rule = parseRule(str('rule')!);
+    } catch (err) {
+      throw new UsageError(`--rule: ${(err as Error).message}`);
+    }
+  }
+  if (rule.kind === 'youden' && !str('labels')) throw new UsageError('--rule youden needs --labels');
+
+  return {
+    encoder: str('encoder')!,
+    images: str('images')!,
+    out: str('out')!,
+    aux: str('aux') ?? null,
+    labels: str('labels') ?? null,
+    json: str('json') ?? null,
+    checkpoint: str('checkpoint') ?? null,
+    cache: !values['no-cache'],
+    quiet: Boolean(values.quiet),
+    pre,
+    train,
+    score,
+    rule,
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * `dede scan`: reads the inputs from disk, runs core's runScan on the Node backends, and
+ * writes scores.csv and the --json summary. All computing happens in src/core.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { loadEncoder, resolvePreprocess } from '../core/encoder';
+import { MemoryEmbeddingStore, type EmbeddingStore } from '../core/embedCache';
+import { initWebp } from '../core/image/webp';
+import { MODEL_PRESETS, formatRule } from '../core/options';
+import { runScan } from '../core/scan';
+import { scanSummary } from '../core/summary';
+import { parseLabels, scoresToCsv } from '../core/csv';
+import type { ScanArgs } from './args';
+import { setupNodeBackend } from './backend';
+import { DiskEmbeddingStore, defaultCacheDir } from './diskCache';
+import { InputError, readEncoderFiles, readFolder, readTextFile } from './files';
+import { ProgressPrinter, formatDuration } from './progress';
+
+async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
+
+async function loadWebpDecoder(): Promise<void> {
+  const require = createRequire(import.meta.url);
+  initWebp(new Uint8Array(await readFile(require.resolve('@cwasm/webp/webp.wasm'))));
+}
+
+/** Fails early, before any work, when an output cannot be written where asked. */
+async function checkWritable(file: string, flag: string): Promise<void> {
+  const dir = path.dirname(path.resolve(file));
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch {
+    throw new InputError(`${flag} ${file}: cannot create its folder ${dir}`);
+  }
+  if (existsSync(file) && statSync(file).isDirectory()) {
+    throw new InputError(`${flag} ${file} is a folder: give a file name`);
+  }
+}
+
+export interface ScanStreams {
+  stderr: NodeJS.WriteStream;
+  /** Returns true once the user asked to stop (Ctrl-C). */
+  shouldStop: () => boolean;
+}
+
+/** Runs the scan command; resolves the exit code. Throws Errors for core to word. */
+export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<number> {
+  const printer = new ProgressPrinter(io.stderr, !args.quiet);
+  const say = (msg: string) => {
+    if (!args.quiet) printer.say(msg);
+  };
+  const warn = (msg: string) => printer.say(msg);
+
+  await checkWritable(args.out, '--out');
+  if (args.json) await checkWritable(args.json, '--json');
+  const [backend] = await Promise.all([setupNodeBackend(), loadWebpDecoder()]);
+  if (backend.fallbackReason) warn(`warning: ${backend.fallbackReason}; using tfjs ${backend.tfjs} (much slower)`);
+
+  const encoderFiles = await readEncoderFiles(args.encoder);
+  const encoder = await loadEncoder(encoderFiles);
+  try {
+    const cfg = MODEL_PRESETS[args.train.preset];
+    const { pre, notes } = resolvePreprocess(encoder.info, args.pre, cfg.patch);
+    const labels = args.labels ? parseLabelsFile(await readTextFile(args.labels, '--labels'), args.labels) : null;
+    const suspect = await readFolder(args.images, '--images');
+    const aux = args.aux ? await readFolder(args.aux, '--aux') : null;
+    const resume = args.checkpoint && existsSync(args.checkpoint) ? new Uint8Array(await readFile(args.checkpoint)) : null;
+
+    const store: EmbeddingStore = args.cache ? new DiskEmbeddingStore(defaultCacheDir(), warn) : new MemoryEmbeddingStore();
+    const backendName = `tfjs-${backend.tfjs} + onnxruntime-web ${backend.ort}`;
+    const t = args.train;
+    say(`dede scan: ${suspect.files.length} files in ${args.images}${aux ? `, decoder trained on ${aux.files.length} files in ${args.aux}` : ''}`);
+    say(`  encoder   ${encoder.info.format} ${path.basename(args.encoder)} input ${encoder.info.inputName} [${encoder.info.inputShape.map((d) => (d < 0 ? '?' : d)).join(',')}], ${notes.join(', ')}`);
+    say(`  normalise mean ${pre.mean.join(',')} std ${pre.std.join(',')}, pooling ${pre.pooling}`);
+    say(`  decoder   preset ${t.preset} (D ${cfg.dim}, ${cfg.encDepth}+${cfg.decDepth} blocks, patch ${cfg.patch}), epochs ${t.epochs}, batch ${t.batch}, lr ${t.lr}, train mask ${t.trainMask}${t.trainMaskEnd !== null ? `->${t.trainMaskEnd}` : ''}, ${aux || t.folds === 1 ? '1 decoder' : `${t.folds} cross-fitted decoders`}, seed ${t.seed}`);
+    say(`  score     mask ${args.score.scoreMask}, ${args.score.masks} mask(s), rule ${formatRule(args.rule)}; backend ${backendName}`);
+    say(`  cache     ${args.cache ? defaultCacheDir() : 'off'}${resume ? `; resuming from ${args.checkpoint}` : ''}`);
+
+    const result = await runScan(
+      {
+        encoder,
+        pre,
+        images: suspect.files,
+        aux: aux?.files ?? null,
+        labels,
+        train: args.train,
+        score: args.score,
+        rule: args.rule,
+        store,
+        backend: backendName,
+        resume,
+        names: { images: `--images ${args.images}`, aux: `--aux ${args.aux}` },
+      },
+      {
+        onProgress: (p) => printer.update(p),
+        shouldStop: io.shouldStop,
+        onNote: warn,
+        onCheckpoint: args.checkpoint ? (bytes) => writeAtomic(args.checkpoint!, bytes) : undefined,
+      },
+    );
+    printer.endLine();
+    result.skipped.unshift(...suspect.unreadable);
+    result.auxSkipped.unshift(...(aux?.unreadable ?? []));
+
+    const rows = result.paths.map((file, i) => ({ file, score: result.scores[i], flagged: result.flagged[i] }));
+    await writeAtomic(args.out, scoresToCsv(rows));
+    const summary = scanSummary(result);
+    if (args.json) await writeAtomic(args.json, JSON.stringify(summary, null, 2) + '\n');
+
+    for (const [list, where] of [
+      [result.skipped, args.images],
+      [result.auxSkipped, args.aux],
+    ] as const) {
+      if (list.length === 0) continue;
+      warn(`skipped ${list.length} file(s) in ${where}:`);
+      for (const s of list) warn(`  ${s.path}: ${s.reason}`);
+    }
+    const c = summary.counts;
+    say(
+      `scored ${c.images} images in ${formatDuration(result.timings.total)}: ${c.flagged} flagged (${formatRule(result.rule)}, threshold ${result.threshold.toPrecision(5)}) -> ${args.out}`,
+    );
+    if (result.power) say(`decoder power ${result.power.auroc.toFixed(3)} (AUROC of swapped vs own embeddings, ${result.power.slice} images)`);
+    const m = result.metrics;
+    if (m) {
+      const f = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+      say(
+        `labels: ${m.labelled} images (${m.poisoned} poisoned): AUROC ${f(m.auroc)}, AUPRC ${f(m.auprc)}, TPR@1%FPR ${f(m.tprAt1Fpr)}, TPR@5%FPR ${f(m.tprAt5Fpr)}; at the threshold TP ${m.confusion.tp} FP ${m.confusion.fp} FN ${m.confusion.fn} TN ${m.confusion.tn}`,
+      );
+      if (m.unlabelled > 0 || m.unmatched > 0) {
+        warn(`warning: ${m.unlabelled} scored image(s) have no label and ${m.unmatched} label(s) match no scored image`);
+      }
+    }
+    return 0;
+  } finally {
+    await encoder.dispose();
+  }
+}
+
+function parseLabelsFile(text: string, file: string): Map<string, 0 | 1> {
+  try {
+    return parseLabels(text);
+  } catch (err) {
+    throw new InputError(`--labels ${file}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Settles the preprocessing from what the model fixes and what the user gave: the model wins
+ * where it declares a value, a conflicting user value is an error, a missing one is asked for.
+ */
+import { DEFAULT_PREPROCESS, type PreprocessOptions } from '../options';
+import type { EncoderInfo } from '../types';
+
+export interface ResolvedPreprocess {
+  pre: PreprocessOptions;
+  /** Where size and layout came from, in words (shown as "settings" by the CLI and the app). */
+  notes: string[];
+}
+
+/**
+ * Size and layout from the model when fixed, else from `given`; everything else from `given`
+ * or DEFAULT_PREPROCESS. `patch`, when set, must divide the size (the decoder's patch grid).
+ */
+export function resolvePreprocess(
+  info: EncoderInfo,
+  given: Partial<PreprocessOptions>,
+  patch?: number,
+): ResolvedPreprocess {
+  const notes: string[] = [];
+  let size: number;
+  if (info.inputSize !== null) {
+    if (given.size !== undefined && given.size !== info.inputSize) {
+      throw new Error(
+        `size mismatch: the encoder takes ${info.inputSize} px images (fixed in the model) but size ${given.size} was given: drop --size or pass --size ${info.inputSize}`,
+      );
+    }
+    size = info.inputSize;
+    notes.push(`size ${size} px (from the model)`);
+  } else if (given.size !== undefined) {
+    size = given.size;
+    notes.push(`size ${size} px (given; the model's input size is dynamic)`);
+  } else {
+    throw new Error(
+      "the encoder's input size is dynamic: give the size it was trained on with --size <px>",
+    );
+  }
+  if (!Number.isInteger(size) || size < 1) throw new Error(`size ${size} is not a positive whole number of pixels`);
+  if (patch !== undefined && size % patch !== 0) {
+    throw new Error(
+      `size ${size} px is not divisible by the decoder's patch size ${patch}: use a size that is a multiple of ${patch} (e.g. --size ${Math.max(patch, Math.round(size / patch) * patch)})`,
+    );
+  }
+
+  let layout = info.layout;
+  if (layout !== null) {
+    if (given.layout !== undefined && given.layout !== layout) {
+      throw new Error(
+        `layout mismatch: the encoder takes ${layout.toUpperCase()} input (channel axis of size 3 in the model) but ${given.layout.toUpperCase()} was given: drop --layout`,
+      );
+    }
+    notes.push(`layout ${layout.toUpperCase()} (from the model)`);
+  } else if (given.layout !== undefined) {
+    layout = given.layout;
+    notes.push(`layout ${layout.toUpperCase()} (given; the model does not fix its channel axis)`);
+  } else {
+    throw new Error(
+      "the encoder's input does not fix its channel axis: give --layout nchw (PyTorch) or --layout nhwc (TensorFlow)",
+    );
+  }
+
+  const pre: PreprocessOptions = {
+    size,
+    layout,
+    mean: given.mean ?? DEFAULT_PREPROCESS.mean,
+    std: given.std ?? DEFAULT_PREPROCESS.std,
+    background: given.background ?? DEFAULT_PREPROCESS.background,
+    pooling: given.pooling ?? DEFAULT_PREPROCESS.pooling,
+  };
+  if (pre.std.some((s) => !(s > 0))) throw new Error(`std ${pre.std.join(',')} must be positive in every channel`);
+  return { pre, notes };
+}

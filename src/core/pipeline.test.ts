@@ -1,0 +1,105 @@
+import { encode } from 'fast-png';
+import { describe, expect, it } from 'vitest';
+import { MemoryEmbeddingStore } from './embedCache';
+import { DEFAULT_PREPROCESS, type PreprocessOptions } from './options';
+import { embedAll, loadImages } from './pipeline';
+import type { Encoder, ImageBatch, InputFile, Progress } from './types';
+
+/** A solid size x size PNG of one colour. */
+function solidPng(rgb: [number, number, number], size = 4): Uint8Array {
+  const data = new Uint8Array(size * size * 3);
+  for (let p = 0; p < size * size; p++) data.set(rgb, p * 3);
+  return encode({ width: size, height: size, data, channels: 3, depth: 8 });
+}
+
+const pre: PreprocessOptions = { ...DEFAULT_PREPROCESS, size: 4, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
+
+describe('loadImages', () => {
+  it('decodes, normalises and skips what is not a usable image, with reasons', async () => {
+    const files: InputFile[] = [
+      { path: 'a.png', bytes: solidPng([255, 0, 51]) },
+      { path: 'notes.txt', bytes: new TextEncoder().encode('hi') },
+      { path: 'sub/b.png', bytes: solidPng([0, 255, 255]) },
+      { path: 'broken.png', bytes: Uint8Array.from([1, 2, 3]) },
+    ];
+    const events: Progress[] = [];
+    const r = await loadImages(files, pre, { onProgress: (p) => events.push(p) });
+    expect(r.paths).toEqual(['a.png', 'sub/b.png']);
+    expect(r.batch.count).toBe(2);
+    expect(r.batch.size).toBe(4);
+    // (v / 255 - 0.5) / 0.5: 255 -> 1, 0 -> -1, 51 -> -0.6
+    expect(Array.from(r.batch.data.subarray(0, 3)).map((v) => Number(v.toFixed(5)))).toEqual([1, -1, -0.6]);
+    expect(Array.from(r.batch.data.subarray(48, 51))).toEqual([-1, 1, 1]);
+    expect(r.skipped.map((s) => s.path)).toEqual(['notes.txt', 'broken.png']);
+    expect(r.skipped[0].reason).toMatch(/not an image file name/);
+    expect(r.imageShas[0]).toMatch(/^[0-9a-f]{64}$/);
+    expect(r.imageShas[0]).not.toBe(r.imageShas[1]);
+    expect(events.at(-1)).toMatchObject({ phase: 'decoding', done: 4, total: 4 });
+  });
+
+  it('throws when the folder is empty or nothing in it is usable', async () => {
+    await expect(loadImages([], pre)).rejects.toThrow('the image folder is empty');
+    await expect(loadImages([{ path: 'x.png', bytes: Uint8Array.from([0]) }], pre, {}, 'my folder')).rejects.toThrow(
+      /none of the 1 files in my folder is a usable image \(x.png: /,
+    );
+  });
+});
+
+/** An encoder whose embedding is (first value, call number); counts images it was asked for. */
+function fakeEncoder(): Encoder & { embedded: number } {
+  let calls = 0;
+  const enc = {
+    embedded: 0,
+    info: {
+      format: 'onnx' as const,
+      sha256: 'model-sha',
+      inputName: 'input',
+      outputName: 'out',
+      inputShape: [-1, 3, 4, 4],
+      inputSize: 4,
+      layout: 'nchw' as const,
+      embDim: 2,
+    },
+    async embed(batch: ImageBatch) {
+      calls++;
+      enc.embedded += batch.count;
+      const stride = batch.size * batch.size * 3;
+      const data = new Float32Array(batch.count * 2);
+      for (let i = 0; i < batch.count; i++) data.set([batch.data[i * stride], calls], i * 2);
+      return { dim: 2, data };
+    },
+    async dispose() {},
+  };
+  return enc;
+}
+
+describe('embedAll', () => {
+  const batch: ImageBatch = { count: 3, size: 4, data: new Float32Array(3 * 48) };
+  batch.data[0] = 10;
+  batch.data[48] = 20;
+  batch.data[96] = 30;
+
+  it('embeds in batches, in order, and reuses cached rows', async () => {
+    const store = new MemoryEmbeddingStore();
+    const enc = fakeEncoder();
+    const first = await embedAll(enc, batch, ['s1', 's2', 's3'], pre, store, {}, 2);
+    expect(first.dim).toBe(2);
+    // Batches [0,1] (call 1) and [2] (call 2).
+    expect(Array.from(first.data)).toEqual([10, 1, 20, 1, 30, 2]);
+    expect(enc.embedded).toBe(3);
+
+    // Same images and preprocessing: nothing re-embedded, same values.
+    const again = await embedAll(enc, batch, ['s1', 's2', 's3'], pre, store, {}, 2);
+    expect(enc.embedded).toBe(3);
+    expect(Array.from(again.data)).toEqual(Array.from(first.data));
+
+    // One new image between cached ones: only it runs (call 3), rows stay aligned.
+    const mixed = await embedAll(enc, batch, ['s1', 'new', 's3'], pre, store, {}, 2);
+    expect(enc.embedded).toBe(4);
+    expect(Array.from(mixed.data)).toEqual([10, 1, 20, 3, 30, 2]);
+
+    // Another preprocessing is another key.
+    await embedAll(enc, batch, ['s1', 's2', 's3'], { ...pre, std: [1, 1, 1] }, store, {}, 8);
+    expect(enc.embedded).toBe(7);
+  });
+});

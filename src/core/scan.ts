@@ -1,0 +1,227 @@
+/**
+ * A whole DeDe scan, start to end: load, embed, train the decoder, score, threshold, metrics
+ * and power, with progress, cooperative cancel and per-phase timings. The CLI runs this; the
+ * worker may run it or call the same steps (pipeline.ts, model/, power.ts) one by one.
+ */
+import type { PreprocessOptions, ScoreOptions, ThresholdRule, TrainOptions } from './options';
+import type { Embeddings, Encoder, EncoderInfo, InputFile, Phase, SkippedFile } from './types';
+import type { EmbeddingStore } from './embedCache';
+import type { TrainData } from './model';
+import {
+  createDecoderSet,
+  decoderSetFromBytes,
+  decoderSetToBytes,
+  disposeDecoderSet,
+  scoreWithSet,
+  setLossHistory,
+  trainDecoderSet,
+  type DecoderSet,
+} from './decoderSet';
+import { MODEL_PRESETS } from './options';
+import { embedAll, loadImages, type LoadedImages } from './pipeline';
+import { decoderPower, type DecoderPower, type PowerOptions } from './power';
+import { matchLabels, scanMetrics, scanThreshold, type ScanMetrics } from './scanMetrics';
+import { isFlagged } from './threshold';
+import { CancelledError, checkStop, type JobHooks } from './progress';
+
+export interface ScanInput {
+  encoder: Encoder;
+  /** Resolved preprocessing (see encoder/resolve.ts). */
+  pre: PreprocessOptions;
+  images: InputFile[];
+  /** Train the decoder on these instead of the suspect images. */
+  aux?: InputFile[] | null;
+  /** Ground truth by image path (1 = poisoned), for metrics and the youden rule. */
+  labels?: Map<string, 0 | 1> | null;
+  train: TrainOptions;
+  score: ScoreOptions;
+  rule: ThresholdRule;
+  store: EmbeddingStore;
+  /** Name of the compute backend, reported in the summary (e.g. 'tfjs wasm'). */
+  backend: string;
+  /** Images per encoder call (default 64). */
+  embedBatch?: number;
+  /** Checkpoint bytes to resume training from. */
+  resume?: Uint8Array | null;
+  /** How messages name the two folders (default 'the image folder', 'the auxiliary folder'). */
+  names?: { images?: string; aux?: string };
+  /** Power slice settings, or false to skip the power phase. */
+  power?: PowerOptions | false;
+}
+
+export interface ScanHooks extends JobHooks {
+  /** After each epoch with every decoder's training state as bytes (for --checkpoint). */
+  onCheckpoint?(bytes: Uint8Array, epoch: number): void | Promise<void>;
+}
+
+export type PhaseTimings = Record<Phase, number> & { total: number };
+
+export interface ScanResult {
+  /** Suspect image paths; scores[i] and flagged[i] belong to paths[i] (input order). */
+  paths: string[];
+  scores: Float32Array;
+  flagged: boolean[];
+  threshold: number;
+  rule: ThresholdRule;
+  skipped: SkippedFile[];
+  auxSkipped: SkippedFile[];
+  trainedOn: 'suspect' | 'aux';
+  /** Images in the training set (with cross-fitting each decoder trains on (folds-1)/folds of them). */
+  trainImages: number;
+  metrics: ScanMetrics | null;
+  power: DecoderPower | null;
+  /** Seconds per phase (decoding includes the auxiliary folder). */
+  timings: PhaseTimings;
+  encoder: EncoderInfo;
+  pre: PreprocessOptions;
+  train: TrainOptions;
+  score: ScoreOptions;
+  backend: string;
+  embDim: number;
+  /** Parameters of one decoder. */
+  paramCount: number;
+  /** Decoders trained (folds when cross-fitting on the suspect folder, else 1). */
+  decoders: number;
+  lossHistory: number[];
+  /** Epochs already done in the checkpoint the run resumed from, or null. */
+  resumedFromEpoch: number | null;
+}
+
+/**
+ * Restores a decoder set from checkpoint bytes, refusing one made for another encoder, preset,
+ * seed, fold count or image count (its folds would no longer match the rows).
+ */
+function resumeSet(
+  bytes: Uint8Array,
+  dims: { imageSize: number; embDim: number },
+  train: TrainOptions,
+  expected: { decoders: number; rows: number },
+): DecoderSet {
+  const set = decoderSetFromBytes(bytes);
+  const redo = 'use another checkpoint file, or delete it to train afresh';
+  try {
+    const cfg = JSON.stringify(MODEL_PRESETS[train.preset]);
+    set.states.forEach((state, f) => {
+      const m = state.model;
+      if (m.imageSize !== dims.imageSize || m.embDim !== dims.embDim) {
+        throw new Error(
+          `the checkpoint was trained for ${m.imageSize} px images and ${m.embDim}-d embeddings, not ${dims.imageSize} px and ${dims.embDim}-d: ${redo}`,
+        );
+      }
+      if (JSON.stringify(m.cfg) !== cfg || state.seed !== train.seed + f) {
+        throw new Error(
+          `the checkpoint was trained with preset ${state.opts.preset} and seed ${state.seed - f}: pass the same --preset and --seed, or ${redo}`,
+        );
+      }
+    });
+    const rows = set.parts ? set.parts.reduce((a, p) => a + p.length, 0) : null;
+    if (set.states.length !== expected.decoders || (rows !== null && rows !== expected.rows)) {
+      throw new Error(
+        `the checkpoint holds ${set.states.length} decoder(s)${rows !== null ? ` for ${rows} images` : ''}, this scan needs ${expected.decoders} for ${expected.rows}: ${redo}`,
+      );
+    }
+  } catch (err) {
+    disposeDecoderSet(set);
+    throw err;
+  }
+  return set;
+}
+
+/** Runs a scan; rejects with CancelledError when `hooks.shouldStop` says stop. */
+export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<ScanResult> {
+  const started = performance.now();
+  const timings: PhaseTimings = { decoding: 0, embedding: 0, training: 0, scoring: 0, power: 0, total: 0 };
+  const timed = async <T>(phase: Phase, work: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await work();
+    } finally {
+      timings[phase] += (performance.now() - t0) / 1000;
+    }
+  };
+  const { encoder, pre, store } = input;
+  const embedBatch = input.embedBatch ?? 64;
+
+  const names = { images: 'the image folder', aux: 'the auxiliary folder', ...input.names };
+  const suspect: LoadedImages = await timed('decoding', () => loadImages(input.images, pre, hooks, names.images));
+  // Labels are matched before the long phases, so a wrong labels file fails in seconds.
+  const subset = input.labels ? matchLabels(suspect.paths, input.labels) : null;
+  if (input.rule.kind === 'youden' && !subset) {
+    throw new Error('the youden rule needs labels (a CSV with columns file,poisoned)');
+  }
+  const auxFiles = input.aux;
+  const aux = auxFiles ? await timed('decoding', () => loadImages(auxFiles, pre, hooks, names.aux)) : null;
+  const emb: Embeddings = await timed('embedding', () =>
+    embedAll(encoder, suspect.batch, suspect.imageShas, pre, store, hooks, embedBatch),
+  );
+  const suspectData: TrainData = { images: suspect.batch, emb };
+  let trainData = suspectData;
+  if (aux) {
+    const auxEmb = await timed('embedding', () =>
+      embedAll(encoder, aux.batch, aux.imageShas, pre, store, hooks, embedBatch),
+    );
+    trainData = { images: aux.batch, emb: auxEmb };
+  }
+  checkStop(hooks);
+
+  const dims = { imageSize: pre.size, embDim: emb.dim };
+  // Cross-fitting only applies when the decoders train on the very images they score.
+  const crossFit = aux === null;
+  const decoders = crossFit ? input.train.folds : 1;
+  const set = input.resume
+    ? resumeSet(input.resume, dims, input.train, { decoders, rows: suspect.paths.length })
+    : createDecoderSet(dims, input.train, suspect.paths.length, crossFit);
+  const resumedFromEpoch = input.resume ? Math.min(...set.states.map((st) => st.epoch)) : null;
+  const onCheckpoint = hooks.onCheckpoint;
+  try {
+    const { stopped } = await timed('training', () =>
+      trainDecoderSet(set, trainData, input.train, {
+        onProgress: hooks.onProgress,
+        shouldStop: hooks.shouldStop,
+        onEpoch: onCheckpoint ? async (epoch) => onCheckpoint(await decoderSetToBytes(set), epoch) : undefined,
+      }),
+    );
+    if (stopped) throw new CancelledError();
+
+    const scoreOpts = { ...input.score, seed: input.train.seed };
+    const scores = await timed('scoring', () =>
+      scoreWithSet(set, suspectData, scoreOpts, { onProgress: hooks.onProgress, shouldStop: hooks.shouldStop }),
+    );
+    const power =
+      input.power === false
+        ? null
+        : await timed('power', () => decoderPower(set, suspectData, scoreOpts, aux !== null, hooks, input.power || undefined));
+    if (power?.warning) hooks.onNote?.(`warning: ${power.warning}`);
+
+    const threshold = scanThreshold(scores, input.rule, subset);
+    const flagged = Array.from(scores, (s) => isFlagged(s, threshold));
+    const metrics = subset ? scanMetrics(scores, subset, threshold) : null;
+    timings.total = (performance.now() - started) / 1000;
+    return {
+      paths: suspect.paths,
+      scores,
+      flagged,
+      threshold,
+      rule: input.rule,
+      skipped: suspect.skipped,
+      auxSkipped: aux?.skipped ?? [],
+      trainedOn: aux ? 'aux' : 'suspect',
+      trainImages: trainData.images.count,
+      metrics,
+      power,
+      timings,
+      encoder: encoder.info,
+      pre,
+      train: input.train,
+      score: input.score,
+      backend: input.backend,
+      embDim: emb.dim,
+      paramCount: set.states[0].model.paramCount(),
+      decoders: set.states.length,
+      lossHistory: setLossHistory(set),
+      resumedFromEpoch,
+    };
+  } finally {
+    disposeDecoderSet(set);
+  }
+}

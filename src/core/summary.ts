@@ -1,0 +1,51 @@
+/**
+ * The scan summary as plain JSON (the CLI's --json, the app's export): everything needed to
+ * judge and reproduce a run, and nothing that is per image (that is scores.csv).
+ */
+import { MODEL_PRESETS, formatRule } from './options';
+import type { ScanResult } from './scan';
+
+export const SUMMARY_VERSION = 1;
+
+/** JSON-ready summary of a scan: counts, rule, threshold, settings, timings, power, metrics, skipped files. */
+export function scanSummary(r: ScanResult) {
+  const flagged = r.flagged.filter(Boolean).length;
+  const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+  return {
+    version: SUMMARY_VERSION,
+    counts: {
+      images: r.paths.length,
+      flagged,
+      clean: r.paths.length - flagged,
+      skipped: r.skipped.length,
+      trainImages: r.trainImages,
+      auxSkipped: r.auxSkipped.length,
+    },
+    rule: formatRule(r.rule),
+    threshold: r.threshold,
+    preset: r.train.preset,
+    backend: r.backend,
+    timings: Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, round(v, 2)])),
+    settings: {
+      encoder: {
+        format: r.encoder.format,
+        sha256: r.encoder.sha256,
+        input: r.encoder.inputName,
+        inputShape: r.encoder.inputShape,
+        output: r.encoder.outputName,
+        embDim: r.embDim,
+      },
+      preprocess: r.pre,
+      decoder: { ...MODEL_PRESETS[r.train.preset], params: r.paramCount, decoders: r.decoders },
+      train: { ...r.train, trainedOn: r.trainedOn, resumedFromEpoch: r.resumedFromEpoch },
+      score: r.score,
+    },
+    loss: { first: r.lossHistory[0] ?? null, last: r.lossHistory[r.lossHistory.length - 1] ?? null },
+    power: r.power,
+    metrics: r.metrics,
+    skipped: r.skipped,
+    auxSkipped: r.auxSkipped,
+  };
+}
+
+export type ScanSummary = ReturnType<typeof scanSummary>;
