@@ -7,7 +7,7 @@ const layerBoundary = (forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'public/', 'test-results/', 'playwright-report/', 'fixtures/', '**/*.py'] },
+  { ignores: ['dist/', 'node_modules/', '.cache/', 'bench/.tmp/', 'public/', 'test-results/', 'playwright-report/', 'fixtures/', '**/*.py'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,0 +1,62 @@
+/** Settings: every option with its default from core/options.ts (the one home of defaults). */
+import type { StateCreator } from 'zustand';
+import {
+  DEFAULT_PREPROCESS,
+  DEFAULT_RULE,
+  DEFAULT_SCORE,
+  DEFAULT_TRAIN,
+  type PreprocessOptions,
+  type ScoreOptions,
+  type ThresholdRule,
+  type TrainOptions,
+} from '../core/options';
+import type { BackendChoice, ImageRole } from '../worker/protocol';
+import type { StudioState } from './store';
+
+export interface SettingsSlice {
+  preprocess: PreprocessOptions;
+  /** Preprocessing fields the user set by hand (shown as edited in the form). */
+  userSet: Partial<Record<keyof PreprocessOptions, true>>;
+  train: TrainOptions;
+  score: ScoreOptions;
+  rule: ThresholdRule;
+  backendChoice: BackendChoice;
+  trainOn: ImageRole;
+  /** 'user': typed in the form; 'fixed': declared by the model or the demo, overriding the form. */
+  setPreprocess(patch: Partial<PreprocessOptions>, by: 'user' | 'fixed'): void;
+  setTrain(patch: Partial<TrainOptions>): void;
+  setScore(patch: Partial<ScoreOptions>): void;
+  setRule(rule: ThresholdRule): void;
+  setBackendChoice(choice: BackendChoice): void;
+  setTrainOn(role: ImageRole): void;
+  resetSettings(): void;
+}
+
+export const settingsDefaults = {
+  preprocess: DEFAULT_PREPROCESS,
+  userSet: {},
+  train: DEFAULT_TRAIN,
+  score: DEFAULT_SCORE,
+  rule: DEFAULT_RULE,
+  backendChoice: 'auto' as BackendChoice,
+  trainOn: 'suspect' as ImageRole,
+};
+
+export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlice> = (set) => ({
+  ...settingsDefaults,
+  setPreprocess: (patch, by) =>
+    set((s) => {
+      const userSet = { ...s.userSet };
+      for (const k of Object.keys(patch) as (keyof PreprocessOptions)[]) {
+        if (by === 'user') userSet[k] = true;
+        else delete userSet[k];
+      }
+      return { preprocess: { ...s.preprocess, ...patch }, userSet };
+    }),
+  setTrain: (patch) => set((s) => ({ train: { ...s.train, ...patch } })),
+  setScore: (patch) => set((s) => ({ score: { ...s.score, ...patch } })),
+  setRule: (rule) => set({ rule, manualThreshold: null }),
+  setBackendChoice: (backendChoice) => set({ backendChoice }),
+  setTrainOn: (trainOn) => set({ trainOn }),
+  resetSettings: () => set({ ...settingsDefaults }),
+});

@@ -1,0 +1,71 @@
+/**
+ * Step 5: the results as files: scores.csv in the CLI's format plus an `override` column
+ * (core's scoresToCsv; `flagged` is the final verdict, manual overrides included), the JSON
+ * summary with the run's settings, the list of kept (clean) files, the trained decoder.
+ */
+import { useState } from 'react';
+import { scoresToCsv, type ScoreRow } from '../../core/csv';
+import { decoderBytes, lastRunResult } from '../../state/bridge';
+import { messageOf } from '../../state/messages';
+import { useStudio } from '../../state/store';
+import type { Verdicts } from '../../state/verdicts';
+import { download } from './download';
+import { runSummary } from './summary';
+import './export-panel.css';
+
+export function ExportPanel({ verdicts }: { verdicts: Verdicts }) {
+  const [error, setError] = useState<string | null>(null);
+  const files = useStudio((s) => s.files);
+  const scores = useStudio((s) => s.scores);
+  const overrides = useStudio((s) => s.overrides);
+  if (!scores) return null;
+  const { flagged, threshold } = verdicts;
+
+  const exportCsv = () => {
+    const rows: ScoreRow[] = files.map((file, i) => ({ file, score: scores[i], flagged: flagged[i] === 1, override: overrides[file] ?? null }));
+    download('scores.csv', scoresToCsv(rows, { override: true }), 'text/csv');
+  };
+  const exportJson = () => {
+    const run = lastRunResult();
+    if (!run || threshold === null) return setError('No finished run to summarise.');
+    const summary = runSummary(useStudio.getState(), run, threshold, flagged);
+    download('summary.json', JSON.stringify(summary, null, 2) + '\n', 'application/json');
+  };
+  const exportKept = () => {
+    const kept = files.filter((_, i) => flagged[i] === 0);
+    download('kept.txt', kept.join('\n') + (kept.length ? '\n' : ''), 'text/plain');
+  };
+  const exportDecoder = async () => {
+    try {
+      setError(null);
+      download('decoder.dedeckpt', (await decoderBytes()) as Uint8Array<ArrayBuffer>, 'application/octet-stream');
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+
+  return (
+    <section className="panel export-panel" aria-labelledby="export-title">
+      <h2 id="export-title">5. Export</h2>
+      <div className="export-panel__buttons">
+        <button type="button" className="button button--primary" onClick={exportCsv}>
+          Export CSV
+        </button>
+        <button type="button" className="button" onClick={exportJson}>
+          Export JSON summary
+        </button>
+        <button type="button" className="button" onClick={exportKept}>
+          Export kept files ({verdicts.counts.clean})
+        </button>
+        <button type="button" className="button" onClick={() => void exportDecoder()}>
+          Export decoder weights
+        </button>
+      </div>
+      <p className="muted small">
+        scores.csv: <code>file,score,flagged,override</code>, highest score first; <code>flagged</code> is the final verdict
+        (a manual override wins over the threshold). The decoder file is a DeDe checkpoint the CLI can resume from.
+      </p>
+      {error && <p className="field__error" role="alert">{error}</p>}
+    </section>
+  );
+}

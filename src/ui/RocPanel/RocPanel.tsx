@@ -1,0 +1,79 @@
+/** With labels: the ROC curve, AUROC, and TPR / FPR at the current threshold (all from core). */
+import { CartesianGrid, Line, LineChart, ReferenceDot, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Verdicts } from '../../state/verdicts';
+import { formatPercent } from '../format';
+import './roc-panel.css';
+
+function thin<T>(points: T[], max = 400): T[] {
+  if (points.length <= max) return points;
+  const step = points.length / max;
+  const out = Array.from({ length: max }, (_, i) => points[Math.floor(i * step)]);
+  out.push(points[points.length - 1]);
+  return out;
+}
+
+export function RocPanel({ verdicts }: { verdicts: Verdicts }) {
+  const { metrics, roc, labelsError } = verdicts;
+  if (labelsError) return <p className="field__error" role="alert">Labels: {labelsError}</p>;
+  if (!metrics) {
+    return (
+      <div className="roc-panel__hint">
+        <strong>No ground truth loaded.</strong> Scores rank the images by how badly the decoder rebuilds them from their
+        embedding; the highest are the likeliest poisoned. To measure the detection (ROC, AUROC, TPR and FPR at the
+        threshold), add a labels CSV with columns <code>file,poisoned</code> under Inputs.
+      </div>
+    );
+  }
+  const c = metrics.confusion;
+  const stats: [string, string][] = [
+    ['AUROC', metrics.auroc === null ? '-' : metrics.auroc.toFixed(3)],
+    ['AUPRC', metrics.auprc === null ? '-' : metrics.auprc.toFixed(3)],
+    ['TPR at threshold', formatPercent(c.tpr)],
+    ['FPR at threshold', formatPercent(c.fpr)],
+    ['TPR at 1% FPR', formatPercent(metrics.tprAt1Fpr)],
+    ['TPR at 5% FPR', formatPercent(metrics.tprAt5Fpr)],
+  ];
+  return (
+    <div className="roc-panel">
+      <div className="roc-panel__chart" role="img" aria-label={`ROC curve, AUROC ${stats[0][1]}`}>
+        {roc && (
+          <ResponsiveContainer width="100%" height={220}>
+            <LineChart data={thin(roc)} margin={{ top: 8, right: 12, bottom: 16, left: 0 }}>
+              <CartesianGrid stroke="var(--grid)" strokeDasharray="3 3" />
+              <XAxis dataKey="fpr" type="number" domain={[0, 1]} tick={{ fontSize: 11 }} label={{ value: 'False positive rate', position: 'insideBottom', offset: -8, fontSize: 11 }} />
+              <YAxis dataKey="tpr" type="number" domain={[0, 1]} tick={{ fontSize: 11 }} width={40} label={{ value: 'TPR', angle: -90, position: 'insideLeft', fontSize: 11 }} />
+              <Tooltip formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} />
+              <ReferenceLine segment={[{ x: 0, y: 0 }, { x: 1, y: 1 }]} stroke="var(--border-strong)" strokeDasharray="4 4" />
+              <Line type="stepAfter" dataKey="tpr" stroke="var(--accent)" strokeWidth={2} dot={false} isAnimationActive={false} />
+              <ReferenceDot x={c.fpr} y={c.tpr} r={6} fill="var(--danger)" stroke="white" />
+            </LineChart>
+          </ResponsiveContainer>
+        )}
+      </div>
+      <dl className="roc-panel__stats" aria-label="Detection metrics against the labels">
+        {stats.map(([k, v]) => (
+          <div key={k}>
+            <dt>{k}</dt>
+            <dd data-metric={k}>{v}</dd>
+          </div>
+        ))}
+        <div>
+          <dt>Confusion</dt>
+          <dd className="confusion">
+            <span title="poisoned, flagged">TP {c.tp}</span>
+            <span title="clean, flagged">FP {c.fp}</span>
+            <span title="poisoned, kept">FN {c.fn}</span>
+            <span title="clean, kept">TN {c.tn}</span>
+          </dd>
+        </div>
+        <div>
+          <dt>Labelled</dt>
+          <dd>
+            {metrics.labelled} ({metrics.poisoned} poisoned)
+            {metrics.unmatched > 0 && `, ${metrics.unmatched} labels match no image`}
+          </dd>
+        </div>
+      </dl>
+    </div>
+  );
+}

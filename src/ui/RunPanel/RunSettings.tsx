@@ -1,0 +1,68 @@
+/** Training and scoring settings (defaults from core/options.ts), and the backend choice. */
+import { MODEL_PRESETS, type PresetName } from '../../core/options';
+import { useStudio } from '../../state/store';
+import type { BackendChoice } from '../../worker/protocol';
+import { NumberField } from '../NumberField/NumberField';
+
+const BACKENDS: { value: BackendChoice; label: string }[] = [
+  { value: 'auto', label: 'Automatic' },
+  { value: 'webgpu', label: 'WebGPU' },
+  { value: 'wasm', label: 'WebAssembly (CPU)' },
+  { value: 'webgl', label: 'WebGL' },
+  { value: 'cpu', label: 'Plain JS (slow)' },
+];
+
+export function RunSettings({ busy }: { busy: boolean }) {
+  const train = useStudio((s) => s.train);
+  const score = useStudio((s) => s.score);
+  const trainOn = useStudio((s) => s.trainOn);
+  const hasAux = useStudio((s) => s.aux !== null);
+  const backendChoice = useStudio((s) => s.backendChoice);
+  const { setTrain, setScore, setTrainOn, setBackendChoice } = useStudio.getState();
+  return (
+    <form className="run-settings" onSubmit={(e) => e.preventDefault()}>
+      <div className="field">
+        <label htmlFor="run-preset">Decoder preset</label>
+        <select id="run-preset" value={train.preset} disabled={busy} onChange={(e) => setTrain({ preset: e.currentTarget.value as PresetName })}>
+          {(Object.keys(MODEL_PRESETS) as PresetName[]).map((p) => (
+            <option key={p} value={p}>
+              {p} (D{MODEL_PRESETS[p].dim}, {MODEL_PRESETS[p].encDepth}+{MODEL_PRESETS[p].decDepth})
+            </option>
+          ))}
+        </select>
+      </div>
+      <NumberField id="run-epochs" label="Epochs" value={train.epochs} min={1} max={10000} disabled={busy} onChange={(epochs) => setTrain({ epochs })} />
+      <NumberField id="run-batch" label="Batch" value={train.batch} min={1} max={4096} disabled={busy} onChange={(batch) => setTrain({ batch })} />
+      <NumberField id="run-seed" label="Seed" value={train.seed} min={0} disabled={busy} onChange={(seed) => setTrain({ seed })} />
+      <NumberField
+        id="run-folds"
+        label="Cross-fit folds"
+        value={train.folds}
+        min={1}
+        max={10}
+        disabled={busy || trainOn === 'aux'}
+        onChange={(folds) => setTrain({ folds })}
+      />
+      <NumberField id="run-masks" label="Masks per score" value={score.masks} min={1} max={64} disabled={busy} onChange={(masks) => setScore({ masks })} />
+      <div className="field">
+        <label htmlFor="run-train-on">Train the decoder on</label>
+        <select id="run-train-on" value={trainOn} disabled={busy} onChange={(e) => setTrainOn(e.currentTarget.value as 'suspect' | 'aux')}>
+          <option value="suspect">The suspect images</option>
+          <option value="aux" disabled={!hasAux}>
+            The auxiliary folder{hasAux ? '' : ' (drop one first)'}
+          </option>
+        </select>
+      </div>
+      <div className="field">
+        <label htmlFor="run-backend">Backend</label>
+        <select id="run-backend" value={backendChoice} disabled={busy} onChange={(e) => setBackendChoice(e.currentTarget.value as BackendChoice)}>
+          {BACKENDS.map((b) => (
+            <option key={b.value} value={b.value}>
+              {b.label}
+            </option>
+          ))}
+        </select>
+      </div>
+    </form>
+  );
+}

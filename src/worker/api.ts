@@ -1,0 +1,192 @@
+/**
+ * The worker's one API object. The UI imports its *type* only (`import type { StudioApi }`),
+ * so both sides share one definition (squoosh's worker-bridge pattern). Every method is a
+ * thin adapter onto core; the heavy runtime (tfjs backend) starts once, on first use.
+ */
+import { transfer } from 'comlink';
+import * as tf from '@tensorflow/tfjs';
+import type { PreprocessOptions } from '../core/options';
+import type { EncoderInfo, Progress } from '../core/types';
+import { decoderSetToBytes } from '../core/decoderSet';
+import { chooseBackend, type BackendChoice, type BackendInfo, type BackendName } from './backend';
+import { JobControl } from './control';
+import { fetchDemo, readFileRefs } from './inputs';
+import type {
+  DemoLoad,
+  FileRef,
+  ImageRole,
+  ImageSetReport,
+  PreviewTile,
+  RestoredSession,
+  RunEvent,
+  RunResult,
+  RunSettings,
+  SampleView,
+} from './protocol';
+import { runJob } from './run';
+import { Session } from './session';
+import { forgetSession, loadSession, saveSession, setSessionStatus, type SessionMeta } from './sessionStore';
+import { sampleViews } from './views';
+
+const session = new Session();
+let backend: { choice: BackendChoice; ready: Promise<BackendInfo> } | null = null;
+let job: JobControl | null = null;
+
+/** Starts (once per choice) the tfjs backend; a failed start is retried on the next call. */
+function ensureBackend(choice: BackendChoice): Promise<BackendInfo> {
+  if (!backend || backend.choice !== choice) {
+    const ready = chooseBackend(choice);
+    backend = { choice, ready };
+    ready.catch(() => (backend = null));
+  }
+  return backend.ready;
+}
+
+const buffersOf = (tiles: { data: Uint8ClampedArray }[]) => tiles.map((t) => t.data.buffer as ArrayBuffer);
+
+export const studioApi = {
+  /** Chooses and starts the tfjs backend for `choice` ('auto' = GPU only when real). */
+  backend(choice: BackendChoice): Promise<BackendInfo> {
+    return ensureBackend(choice);
+  },
+
+  /** Loads an encoder; the tfjs backend starts first, so a TensorFlow.js model lands on it. */
+  async loadEncoder(refs: FileRef[], backendChoice: BackendChoice = 'auto'): Promise<EncoderInfo> {
+    await ensureBackend(backendChoice);
+    const encoder = await session.setEncoder(await readFileRefs(refs));
+    return encoder.info;
+  },
+
+  async loadImages(role: ImageRole, refs: FileRef[], pre: PreprocessOptions, onProgress?: (p: Progress) => void): Promise<ImageSetReport> {
+    return session.setImages(role, await readFileRefs(refs), pre, { onProgress });
+  },
+
+  clearImages(role: ImageRole): void {
+    session.clearImages(role);
+  },
+
+  async preview(pre: PreprocessOptions, count: number): Promise<PreviewTile[]> {
+    const tiles = await session.preview(pre, count);
+    return transfer(tiles, buffersOf(tiles));
+  },
+
+  /** Fetches the bundled demo (encoder, images, labels) from this origin and loads it. */
+  async loadDemo(baseUrl: string, pre: PreprocessOptions, backendChoice: BackendChoice, onProgress?: (p: Progress) => void): Promise<DemoLoad> {
+    await ensureBackend(backendChoice);
+    const started = performance.now();
+    const demo = await fetchDemo(baseUrl, (done, total) => {
+      const rate = (performance.now() - started) / 1000 / done;
+      onProgress?.({ phase: 'decoding', done, total, etaSeconds: rate * (total - done) });
+    });
+    const encoder = (await session.setEncoder(demo.encoder)).info;
+    const demoPre: PreprocessOptions = { ...pre, ...demo.manifest.preprocess };
+    if (encoder.inputSize) demoPre.size = encoder.inputSize;
+    if (encoder.layout) demoPre.layout = encoder.layout;
+    const images = await session.setImages('suspect', demo.images, demoPre, { onProgress });
+    session.clearImages('aux');
+    return { manifest: demo.manifest, encoder, images, labelsCsv: demo.labelsCsv };
+  },
+
+  /**
+   * Embeds, trains and scores; events arrive through `onEvent` (a Comlink proxy). The inputs
+   * and `meta` (what the UI needs to show them again) are saved for `restoreSession`.
+   */
+  async run(settings: RunSettings, onEvent: (e: RunEvent) => void, meta: SessionMeta = {}): Promise<RunResult> {
+    if (job) throw new Error('A run is already in progress: pause or cancel it first.');
+    const control = new JobControl();
+    job = control;
+    try {
+      const suspect = session.filesOf('suspect');
+      if (suspect) {
+        const aux = settings.trainOn === 'aux' ? session.filesOf('aux') : null;
+        await saveSession({ settings, meta, encoder: session.encoderFiles, suspect, aux });
+      }
+      const info = await ensureBackend(settings.backend);
+      onEvent({ type: 'backend', backend: info });
+      const result = await runJob(
+        {
+          session,
+          control,
+          emit: onEvent,
+          backend: info,
+          switchBackend: async (exclude) => {
+            const next = await chooseBackend('auto', exclude as BackendName[]);
+            backend = { choice: settings.backend, ready: Promise.resolve(next) };
+            return next;
+          },
+          onCheckpoint: (epoch) => setSessionStatus({ status: 'running', epoch }),
+        },
+        settings,
+      );
+      if (result.status === 'done') await setSessionStatus({ status: 'done', epoch: result.epochsTrained });
+      return transfer(result, [result.scores.buffer as ArrayBuffer]);
+    } finally {
+      job = null;
+    }
+  },
+
+  /** The inputs of the latest run, loaded again (after a reload or a crash), or null. */
+  async restoreSession(): Promise<RestoredSession | null> {
+    const saved = await loadSession();
+    if (!saved) return null;
+    try {
+      await ensureBackend(saved.settings.backend);
+      const encoder = (await session.setEncoder(saved.encoder)).info;
+      const pre = saved.settings.preprocess;
+      const suspect = await session.setImages('suspect', saved.suspect, pre, {});
+      const aux = saved.aux ? await session.setImages('aux', saved.aux, pre, {}) : null;
+      return { settings: saved.settings, meta: saved.meta, status: saved.status, epoch: saved.epoch, savedAt: saved.savedAt, encoder, suspect, aux };
+    } catch {
+      await forgetSession();
+      return null;
+    }
+  },
+
+  forgetSession(): Promise<void> {
+    return forgetSession();
+  },
+
+  pause(): void {
+    job?.pause();
+  },
+  resume(): void {
+    job?.resume();
+  },
+  /** Stops training now and scores with the weights trained so far. */
+  finishTraining(): void {
+    job?.finishEarly();
+  },
+  cancel(): void {
+    job?.cancel();
+  },
+
+  /** Input | reconstruction | error heatmap of samples `indices` (of the scored folder). */
+  async views(indices: number[]): Promise<SampleView[]> {
+    if (!session.view) return [];
+    const views = await sampleViews(session.view, indices);
+    return transfer(views, views.flatMap((v) => buffersOf([v.input, v.recon, v.heat])));
+  },
+
+  /** The trained decoders (weights and optimizer state) as one checkpoint file (core's format). */
+  async exportDecoder(): Promise<Uint8Array> {
+    if (!session.decoders) throw new Error('No trained decoder yet: run an analysis first.');
+    const bytes = await decoderSetToBytes(session.decoders, true);
+    return transfer(bytes, [bytes.buffer as ArrayBuffer]);
+  },
+
+  /** Test hook: destroys the active WebGPU device, as a driver reset would; false when none is active. */
+  loseDevice(): boolean {
+    const device = (tf.backend() as unknown as { device?: { destroy?(): void } }).device;
+    if (tf.getBackend() !== 'webgpu' || !device?.destroy) return false;
+    device.destroy();
+    return true;
+  },
+
+  /** Memory held by tfjs, for diagnostics. */
+  memory(): { tensors: number; bytes: number } {
+    const m = tf.memory();
+    return { tensors: m.numTensors, bytes: m.numBytes };
+  },
+};
+
+export type StudioApi = typeof studioApi;

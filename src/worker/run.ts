@@ -1,0 +1,119 @@
+/**
+ * One analysis run, step by step through core: embed (cached) -> train the decoder
+ * (trainPhase) -> score -> decoder power. The worker only sequences the steps and relays
+ * progress; every computation is a core function.
+ */
+import { embeddingKey } from '../core/embedCache';
+import { resolvePreprocess } from '../core/encoder';
+import { scoreWithSet, setLossHistory } from '../core/decoderSet';
+import type { TrainData } from '../core/model';
+import { MODEL_PRESETS, type PreprocessOptions } from '../core/options';
+import { CancelledError, embedAll, type JobHooks } from '../core/pipeline';
+import { decoderPower } from '../core/power';
+import type { Progress } from '../core/types';
+import { IdbEmbeddingStore } from './embeddingStore';
+import type { ImageRole, RunEvent, RunResult, RunSettings } from './protocol';
+import { trainPhase, type TrainContext } from './trainPhase';
+import { heatScaleFor, viewContext } from './views';
+
+const embeddingStore = new IdbEmbeddingStore();
+
+/** Progress events at most every 150 ms, but always the last one of a phase. */
+function throttled(emit: (e: RunEvent) => void): (p: Progress) => void {
+  let last = 0;
+  return (p) => {
+    const now = performance.now();
+    if (p.done >= p.total || now - last > 150) {
+      last = now;
+      emit({ type: 'progress', progress: p });
+    }
+  };
+}
+
+async function embedSet(ctx: TrainContext, role: ImageRole, pre: PreprocessOptions, hooks: JobHooks) {
+  const encoder = ctx.session.encoder!;
+  const loaded = await ctx.session.images(role, pre, hooks);
+  await embeddingStore.prefetch(loaded.imageShas.map((sha) => embeddingKey(encoder.info.sha256, sha, pre)));
+  const emb = await embedAll(encoder, loaded.batch, loaded.imageShas, pre, embeddingStore, hooks);
+  await embeddingStore.flush();
+  const data: TrainData = { images: loaded.batch, emb };
+  return { loaded, data };
+}
+
+const isCancel = (err: unknown) => err instanceof CancelledError || (err instanceof Error && err.name === 'CancelledError');
+
+export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: RunSettings): Promise<RunResult> {
+  const ctx: TrainContext = { ...base, onProgress: throttled(base.emit) };
+  const { session, control, emit } = ctx;
+  const encoder = session.encoder;
+  if (!encoder) throw new Error('No encoder loaded: drop an .onnx file or a TensorFlow.js model.json first.');
+  const timings: Record<string, number> = {};
+  const hooks: JobHooks = { onProgress: ctx.onProgress, shouldStop: () => control.stopReason === 'cancel' };
+  const { pre } = resolvePreprocess(encoder.info, settings.preprocess, MODEL_PRESETS[settings.train.preset].patch);
+  let epochsTrained = 0;
+  let resumedFrom = 0;
+  const result = (status: RunResult['status'], extra: Partial<RunResult> = {}): RunResult => ({
+    status,
+    files: [],
+    scores: new Float32Array(0),
+    power: null,
+    backend: ctx.backend,
+    timings,
+    epochsTrained,
+    resumedFrom,
+    pre,
+    embDim: 0,
+    paramCount: 0,
+    decoders: 0,
+    lossHistory: [],
+    trainImages: 0,
+    skipped: [],
+    auxSkipped: [],
+    ...extra,
+  });
+  const clock = () => performance.now() / 1000;
+
+  try {
+    emit({ type: 'phase', phase: 'embedding' });
+    let t = clock();
+    const suspect = await embedSet(ctx, 'suspect', pre, hooks);
+    const train = settings.trainOn === 'aux' ? await embedSet(ctx, 'aux', pre, hooks) : suspect;
+    timings.embedding = clock() - t;
+
+    emit({ type: 'phase', phase: 'training' });
+    t = clock();
+    const crossFit = train === suspect;
+    const outcome = await trainPhase(ctx, settings, pre, train.data, train.loaded.imageShas, crossFit, suspect.data.images.count);
+    resumedFrom = outcome.resumedFrom;
+    timings.training = clock() - t;
+    const set = outcome.set;
+    if (!set) return result('cancelled', { epochsTrained: Math.min(...(session.decoders?.states.map((s) => s.epoch) ?? [0])) });
+    epochsTrained = Math.min(...set.states.map((s) => s.epoch));
+
+    emit({ type: 'phase', phase: 'scoring' });
+    t = clock();
+    const scoreOpts = { ...settings.score, seed: settings.train.seed };
+    const scores = await scoreWithSet(set, suspect.data, scoreOpts, hooks);
+    timings.scoring = clock() - t;
+    t = clock();
+    const power = await decoderPower(set, suspect.data, scoreOpts, !crossFit || set.parts !== null, hooks);
+    timings.power = clock() - t;
+    if (power?.warning) emit({ type: 'notice', level: 'warn', message: power.warning });
+    session.view = viewContext(set, suspect.data, pre, settings, heatScaleFor(scores, pre.size * pre.size));
+    return result('done', {
+      files: suspect.loaded.paths,
+      scores,
+      power,
+      embDim: suspect.data.emb.dim,
+      paramCount: set.states[0].model.paramCount(),
+      decoders: set.states.length,
+      lossHistory: setLossHistory(set),
+      trainImages: train.data.images.count,
+      skipped: suspect.loaded.skipped,
+      auxSkipped: train === suspect ? [] : train.loaded.skipped,
+    });
+  } catch (err) {
+    if (isCancel(err)) return result('cancelled');
+    throw err;
+  }
+}

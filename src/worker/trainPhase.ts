@@ -1,0 +1,116 @@
+/**
+ * The training phase of a run: continues the right decoders (memory, checkpoint or fresh, as
+ * core's DecoderSet: cross-fitted folds on the suspect folder), checkpoints after every epoch,
+ * honours pause / stop-early / cancel between steps, and on a lost GPU moves to the next
+ * backend from the last finished epoch.
+ */
+import { createDecoderSet, decoderSetFromBytes, decoderSetToBytes, setLossHistory, trainDecoderSet, type DecoderSet } from '../core/decoderSet';
+import type { TrainData } from '../core/model';
+import type { PreprocessOptions } from '../core/options';
+import type { Progress } from '../core/types';
+import { watchDeviceLoss, type BackendInfo } from './backend';
+import { checkpointKey, findCheckpoint, storeCheckpoint } from './checkpoints';
+import type { JobControl } from './control';
+import type { RunEvent, RunSettings } from './protocol';
+import type { Session } from './session';
+import { probeGrid, probeIndices, viewContext } from './views';
+
+export interface TrainContext {
+  session: Session;
+  control: JobControl;
+  emit(e: RunEvent): void;
+  onProgress(p: Progress): void;
+  backend: BackendInfo;
+  /** Activates another backend than those in `exclude` (after a device loss). */
+  switchBackend(exclude: string[]): Promise<BackendInfo>;
+  /** After each epoch's checkpoint is stored. */
+  onCheckpoint?(epoch: number): Promise<void>;
+}
+
+export interface TrainOutcome {
+  /** null when the user cancelled the run. */
+  set: DecoderSet | null;
+  resumedFrom: number;
+}
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const epochOf = (set: DecoderSet) => Math.min(...set.states.map((s) => s.epoch));
+
+/**
+ * Trains on `data` (the suspect folder itself when `crossFit`, else the auxiliary folder);
+ * `scoredCount` is the number of suspect images the folds split.
+ */
+export async function trainPhase(
+  ctx: TrainContext,
+  settings: RunSettings,
+  pre: PreprocessOptions,
+  data: TrainData,
+  imageShas: string[],
+  crossFit: boolean,
+  scoredCount: number,
+): Promise<TrainOutcome> {
+  const { session, control, emit } = ctx;
+  const key = await checkpointKey(session.encoder!.info.sha256, imageShas, pre, settings.train, crossFit);
+  const fresh = () => createDecoderSet({ imageSize: pre.size, embDim: data.emb.dim }, settings.train, scoredCount, crossFit);
+  const adopt = (s: DecoderSet) => {
+    session.decoders = s;
+    session.decodersKey = key;
+    return s;
+  };
+
+  let set: DecoderSet;
+  let lastBytes: Uint8Array | null = null;
+  if (session.decoders && session.decodersKey === key) set = session.decoders;
+  else {
+    session.dropDecoders();
+    const stored = await findCheckpoint(key);
+    if (stored) emit({ type: 'notice', level: 'info', message: `Continuing the decoder saved at epoch ${stored.epoch}.` });
+    lastBytes = stored?.bytes ?? null;
+    set = adopt(stored?.set ?? fresh());
+  }
+  const resumedFrom = epochOf(set);
+  // Replay the stored curve so the chart shows the whole training, not just this session's.
+  setLossHistory(set).forEach((loss, i) => emit({ type: 'epoch', epoch: i + 1, epochs: settings.train.epochs, loss, probe: null }));
+
+  const probes = probeIndices(crossFit ? scoredCount : data.images.count);
+  let device = watchDeviceLoss();
+  for (;;) {
+    try {
+      const { stopped } = await trainDecoderSet(set, data, settings.train, {
+        onProgress: ctx.onProgress,
+        shouldStop: () => control.shouldStop() || device.lost,
+        onEpoch: async (epoch, loss) => {
+          lastBytes = await decoderSetToBytes(set, true);
+          await storeCheckpoint(key, lastBytes, epoch);
+          await ctx.onCheckpoint?.(epoch);
+          const probe = await probeGrid(viewContext(set, data, pre, settings, 1), probes);
+          emit({ type: 'epoch', epoch, epochs: settings.train.epochs, loss, probe });
+        },
+      });
+      if (device.lost) throw new Error(device.reason ?? 'GPU device lost');
+      // Read through a call: the reason changes while this function awaits.
+      const reason = () => control.stopReason;
+      if (!stopped || reason() === 'finish') break;
+      if (reason() === 'cancel') return { set: null, resumedFrom };
+      emit({ type: 'paused', paused: true });
+      await control.waitWhilePaused();
+      emit({ type: 'paused', paused: false });
+      if (reason() === 'cancel') return { set: null, resumedFrom };
+      if (reason() === 'finish') break;
+    } catch (err) {
+      if (ctx.backend.name === 'wasm' || ctx.backend.name === 'cpu') throw err;
+      const from = ctx.backend.name;
+      ctx.backend = await ctx.switchBackend([from]);
+      emit({ type: 'backend', backend: ctx.backend });
+      session.dropDecoders();
+      set = adopt(lastBytes ? decoderSetFromBytes(lastBytes) : fresh());
+      emit({
+        type: 'notice',
+        level: 'warn',
+        message: `The ${from} device failed (${message(err)}). Training continues on ${ctx.backend.name} from epoch ${epochOf(set)}.`,
+      });
+      device = watchDeviceLoss();
+    }
+  }
+  return { set, resumedFrom };
+}

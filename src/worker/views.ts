@@ -1,0 +1,111 @@
+/**
+ * Pictures for the UI, built from core's reconstructions: input, reconstruction and a
+ * per-pixel error heatmap, all as RGBA tiles in the encoder's own resolution.
+ */
+import { decoderForRow, subsetData, type DecoderSet } from '../core/decoderSet';
+import { denormalise } from '../core/image/preprocess';
+import { reconstruct, type TrainData } from '../core/model';
+import type { PreprocessOptions } from '../core/options';
+import type { ProbeGrid, RgbaTile, RunSettings, SampleView } from './protocol';
+
+/** A perceptually ordered dark-to-bright ramp (black, purple, orange, yellow-white). */
+const RAMP: [number, number, number][] = [
+  [0, 0, 4],
+  [87, 16, 110],
+  [188, 55, 84],
+  [249, 142, 9],
+  [252, 255, 164],
+];
+
+function rampColour(t: number): [number, number, number] {
+  const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
+  const i = Math.min(RAMP.length - 2, Math.floor(x));
+  const f = x - i;
+  const a = RAMP[i];
+  const b = RAMP[i + 1];
+  return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
+}
+
+/** Colours per-pixel errors on one shared scale (`scale` = the error shown as brightest). */
+export function heatTile(error: Float32Array, size: number, scale: number): RgbaTile {
+  const data = new Uint8ClampedArray(size * size * 4);
+  for (let p = 0; p < size * size; p++) {
+    // sqrt: errors are squared, so this shows them in the units of the pixels themselves.
+    const [r, g, b] = rampColour(Math.sqrt(error[p] / scale));
+    data.set([r, g, b, 255], p * 4);
+  }
+  return { width: size, height: size, data };
+}
+
+function tile(values: Float32Array, size: number, pre: Pick<PreprocessOptions, 'mean' | 'std'>): RgbaTile {
+  return { width: size, height: size, data: denormalise(values, pre) };
+}
+
+export interface ViewContext {
+  set: DecoderSet;
+  /** The images the set scores (row i = sample i), with their embeddings. */
+  data: TrainData;
+  pre: PreprocessOptions;
+  maskRatio: number;
+  seed: number;
+  /** Error shown as the brightest heatmap colour (shared by all samples, so they compare). */
+  heatScale: number;
+  /** Rows of each fold's part, built on first use (the data scoring saw, see scoreWithSet). */
+  subsets: Map<number, TrainData>;
+}
+
+export function viewContext(set: DecoderSet, data: TrainData, pre: PreprocessOptions, settings: RunSettings, heatScale: number): ViewContext {
+  return { set, data, pre, maskRatio: settings.score.scoreMask, seed: settings.train.seed, heatScale, subsets: new Map() };
+}
+
+/** The decoder that scores `row`, and the data and row index it scored it with. */
+function scorerOf(ctx: ViewContext, row: number): { f: number; data: TrainData; local: number } {
+  const { f, local } = decoderForRow(ctx.set, row);
+  if (!ctx.set.parts) return { f, data: ctx.data, local };
+  let data = ctx.subsets.get(f);
+  if (!data) {
+    data = subsetData(ctx.data, ctx.set.parts[f]);
+    ctx.subsets.set(f, data);
+  }
+  return { f, data, local };
+}
+
+/** Input | reconstruction | error heatmap of samples `indices`, exactly as their score saw them. */
+export async function sampleViews(ctx: ViewContext, indices: number[]): Promise<SampleView[]> {
+  const s = ctx.data.images.size;
+  const px = s * s;
+  const views: SampleView[] = [];
+  for (const index of indices) {
+    const { f, data, local } = scorerOf(ctx, index);
+    const { recon, error } = await reconstruct(ctx.set.states[f].model, data.images, data.emb, [local], {
+      maskRatio: ctx.maskRatio,
+      seed: ctx.seed,
+    });
+    views.push({
+      index,
+      input: tile(ctx.data.images.data.subarray(index * px * 3, (index + 1) * px * 3), s, ctx.pre),
+      recon: tile(recon, s, ctx.pre),
+      heat: heatTile(error, s, ctx.heatScale),
+    });
+  }
+  return views;
+}
+
+/** The fixed probe images: evenly spread over the set, the same every epoch. */
+export function probeIndices(count: number, n = 8): number[] {
+  const k = Math.min(n, count);
+  return Array.from({ length: k }, (_, i) => Math.floor((i * count) / k));
+}
+
+/** Inputs and reconstructions of the probe images (for the live training grid). */
+export async function probeGrid(ctx: ViewContext, indices: number[]): Promise<ProbeGrid> {
+  const views = await sampleViews(ctx, indices);
+  return { inputs: views.map((v) => v.input), recons: views.map((v) => v.recon) };
+}
+
+/** A heat scale from the scores: the typical per-pixel error of the top-scored images. */
+export function heatScaleFor(scores: Float32Array, pixels: number): number {
+  const sorted = Float32Array.from(scores).sort();
+  const high = sorted[Math.floor(sorted.length * 0.99)] ?? sorted[sorted.length - 1] ?? 1;
+  return Math.max(1e-6, (high / pixels) * 4);
+}
