@@ -1,5 +1,5 @@
 /**
- * Experiment: DeDe score on block-averaged pixels (the rebuild is blurry; texture the decoder
+ * Experiment: DeDe score on block-averaged pixels, and after a per-image affine fit (the rebuild is blurry; texture the decoder
  * cannot know adds content-dependent noise to clean scores). Trains the default decoder set on
  * a folder and prints AUROC (with labels) and the share flagged at 1.5 x mean, for raw and
  * pooled scores.  npx tsx scripts/research/pooled.ts <encoder> <images> [labels]
@@ -29,7 +29,7 @@ const data = { images: loaded.batch, emb };
 const set = createDecoderSet({ imageSize: 32, embDim: emb.dim }, DEFAULT_TRAIN, data.images.count, true);
 await trainDecoderSet(set, data, DEFAULT_TRAIN);
 const pools = [1, 2, 4, 8];
-const scores = pools.map(() => new Float32Array(data.images.count));
+const scores = [0, ...pools].map(() => new Float32Array(data.images.count));
 for (let f = 0; f < set.states.length; f++) {
   const part = set.parts![f];
   const model = set.states[f].model;
@@ -42,20 +42,35 @@ for (let f = 0; f < set.states.length; f++) {
     const p = 4;
     const [b, tk] = pred.shape;
     const target = patchify(t.images, p);
-    return pools.map((q) => {
+    const affine = (() => {
+      // Residual after the best per-image affine map a * x_hat + b (brightness/contrast the
+      // embedding of a colour-jitter-trained encoder cannot know): SSE_x * (1 - corr^2).
+      const P = pred.reshape([b, -1]).arraySync() as number[][];
+      const X = target.reshape([b, -1]).arraySync() as number[][];
+      return P.map((pv, i) => {
+        const xv = X[i];
+        const n = pv.length;
+        let mp = 0, mx = 0;
+        for (let j = 0; j < n; j++) { mp += pv[j] / n; mx += xv[j] / n; }
+        let spp = 0, sxx = 0, spx = 0;
+        for (let j = 0; j < n; j++) { const dp = pv[j] - mp, dx = xv[j] - mx; spp += dp * dp; sxx += dx * dx; spx += dp * dx; }
+        return sxx - (spx * spx) / Math.max(spp, 1e-12);
+      });
+    })();
+    return [affine, ...pools.map((q) => {
       // pool q x q pixel blocks inside each p x p patch (q = 8 pools 2 x 2 patches: approximate by patch mean)
       const qq = Math.min(q, p);
       const shape = [b, tk, p / qq, qq, p / qq, qq, 3];
       const pm = pred.reshape(shape).mean([3, 5]);
       const tm = target.reshape(shape).mean([3, 5]);
       return tf.sum(tf.squaredDifference(pm, tm), [1, 2, 3, 4]).mul(qq * qq).arraySync() as number[];
-    });
+    })];
   });
   vals.forEach((v, k) => part.forEach((row, i) => (scores[k][row] = v[i])));
 }
 const labels = labelsPath ? parseLabels(await readFile(labelsPath, 'utf8')) : null;
 const lab = labels ? loaded.paths.map((p) => labels.get(p) ?? 0) : null;
-pools.slice(0, 3).forEach((q, k) => {
+['affine', 1].forEach((q, k) => {
   const s = scores[k];
   const mean = s.reduce((a, b) => a + b, 0) / s.length;
   const flagged = s.filter((v) => v > 1.5 * mean).length;
