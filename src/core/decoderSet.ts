@@ -131,12 +131,20 @@ export function setLossHistory(set: DecoderSet): number[] {
   return Array.from({ length: n }, (_, e) => set.states.reduce((a, s) => a + s.lossHistory[e], 0) / set.states.length);
 }
 
-/** Which decoder scores row `row`, and the row's index within that decoder's part. */
+/** Which decoder scores row `row`, and the row's index within that decoder's part (parts are sorted: binary search). */
 export function decoderForRow(set: DecoderSet, row: number): { f: number; local: number } {
-  if (!set.parts) return { f: 0, local: row };
-  for (let f = 0; f < set.parts.length; f++) {
-    const local = set.parts[f].indexOf(row);
-    if (local >= 0) return { f, local };
+  const parts = set.parts;
+  if (!parts) return { f: 0, local: row };
+  for (let f = 0; f < parts.length; f++) {
+    const part: number[] = parts[f];
+    let lo = 0;
+    let hi = part.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (part[mid] === row) return { f, local: mid };
+      if (part[mid] < row) lo = mid + 1;
+      else hi = mid - 1;
+    }
   }
   throw new Error(`row ${row} is in no fold`);
 }

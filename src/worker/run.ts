@@ -96,7 +96,7 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
     const scores = await scoreWithSet(set, suspect.data, scoreOpts, hooks);
     timings.scoring = clock() - t;
     t = clock();
-    const power = await decoderPower(set, suspect.data, scoreOpts, !crossFit || set.parts !== null, hooks);
+    const power = await decoderPower(set, suspect.data, scoreOpts, !crossFit, hooks);
     timings.power = clock() - t;
     if (power?.warning) emit({ type: 'notice', level: 'warn', message: power.warning });
     session.view = viewContext(set, suspect.data, pre, settings, heatScaleFor(scores, pre.size * pre.size));
