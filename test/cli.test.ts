@@ -169,6 +169,33 @@ describe.runIf(haveDemo)('dede scan on the backdoored demo encoder (default sett
       expect(summary.metrics.labelled).toBe(1000);
       // Issue 2 asks for >= 0.9 in this test and >= 0.95 with the defaults to call the engine done.
       expect(summary.metrics.auroc).toBeGreaterThanOrEqual(0.95);
+      // The AUROC alone does not prove DeDe's mechanism on this fixture: a white patch on dark
+      // Fashion-MNIST is a pixel outlier that any encoder's decoder rebuilds badly (the control
+      // below). What only a backdoor does is map the triggered images to one target embedding,
+      // so their rebuilds collapse: measured 0.11 here against 0.79 for the clean encoder.
+      expect(summary.rebuildCollapse).toBeLessThan(0.3);
+    },
+    REAL_SCAN_MS,
+  );
+});
+
+describe.runIf(haveDemo && haveClean)('control: the clean encoder on the same demo folder', () => {
+  it(
+    'does not collapse the triggered images: rebuild collapse > 0.5 (what the demo test tells apart)',
+    async () => {
+      const out = tempDir();
+      const json = path.join(out, 'summary.json');
+      const run = await runDede(
+        ['scan', '--encoder', path.join(FIX, 'clean-encoder.onnx'), '--images', path.join(DEMO, 'images'), '--norm', 'cifar10',
+          '--out', path.join(out, 'scores.csv'), '--labels', path.join(DEMO, 'labels.csv'), '--json', json, '--no-cache'],
+        { timeoutMs: REAL_SCAN_MS },
+      );
+      const summary = summaryOf(run, json);
+      // Not asserted, reported: the clean encoder ranks the patched images about as well (0.961
+      // measured), because they are pixel outliers (README, "What the demo shows").
+      console.log(`control scan: AUROC ${summary.metrics.auroc}, rebuild collapse ${summary.rebuildCollapse}, ${run.seconds.toFixed(0)} s`);
+      expect(run.stdout + run.stderr).toMatch(/rebuilt as diversely as clean ones/);
+      expect(summary.rebuildCollapse).toBeGreaterThan(0.5);
     },
     REAL_SCAN_MS,
   );

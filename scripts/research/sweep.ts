@@ -33,6 +33,7 @@ const every = Number(flag('every', '5'));
 const root = flag('images', 'public/demo/images');
 const labelsPath = flag('labels', 'public/demo/labels.csv');
 const encoderPath = flag('encoder', 'public/demo/encoder.onnx');
+const dumpDir = flag('dump', '');
 
 const pre: PreprocessOptions = {
   size: 32,
@@ -47,7 +48,7 @@ async function data(): Promise<{ images: ImageBatch; emb: Embeddings; labels: nu
   await setupNodeBackend();
   const { files } = await readFolder(root, '--images');
   const loaded = await loadImages(files, pre);
-  const cache = `/tmp/dede-research-${encoderPath.replace(/\W/g, '_')}.bin`;
+  const cache = `/tmp/dede-research-${(encoderPath + root).replace(/\W/g, '_')}.bin`;
   let emb: Embeddings;
   if (existsSync(cache)) {
     const buf = await readFile(cache);
@@ -58,7 +59,7 @@ async function data(): Promise<{ images: ImageBatch; emb: Embeddings; labels: nu
     emb = await embedAll(encoder, loaded.batch, loaded.imageShas, pre, new MemoryEmbeddingStore());
     await writeFile(cache, new Uint8Array(emb.data.buffer));
   }
-  const lab = parseLabels(await readFile(labelsPath, 'utf8'));
+  const lab = labelsPath === 'none' ? new Map<string, number>() : parseLabels(await readFile(labelsPath, 'utf8'));
   const labels = loaded.paths.map((p) => lab.get(p) ?? 0);
   return { images: loaded.batch, emb, labels };
 }
@@ -117,7 +118,12 @@ async function run(spec: string, d: Awaited<ReturnType<typeof data>>) {
       const sc = await scoreImages(states[f].state.model, states[f].score, { scoreMask: 0.99, masks: 1, seed: 1 });
       parts[f].forEach((row, k) => (scores[row] = sc[k]));
     }
-    const row = { name: kv.name ?? spec, epoch: e, loss: +loss.toFixed(4), trainSeconds: Math.round(trainSeconds), n, folds, auroc: +auroc(scores, d.labels).toFixed(4) };
+    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+    const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
+    const flagged = scores.filter((v) => v > 1.5 * mean).length / scores.length;
+    const hasPos = d.labels.some((l) => l === 1);
+    const row = { name: kv.name ?? spec, epoch: e, loss: +loss.toFixed(4), trainSeconds: Math.round(trainSeconds), n, folds, auroc: hasPos ? +auroc(scores, d.labels).toFixed(4) : null, flagged: +flagged.toFixed(4), cv: +(sd / mean).toFixed(3) };
+    if (dumpDir) await writeFile(`${dumpDir}/${(kv.name ?? spec).replace(/\W/g, '_')}-e${e}.f32`, new Uint8Array(scores.buffer));
     console.log(JSON.stringify(row));
   }
   for (const s of states) disposeTrainState(s.state);

@@ -133,6 +133,16 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
       say(
         `labels: ${m.labelled} images (${m.poisoned} poisoned): AUROC ${f(m.auroc)}, AUPRC ${f(m.auprc)}, TPR@1%FPR ${f(m.tprAt1Fpr)}, TPR@5%FPR ${f(m.tprAt5Fpr)}; at the threshold TP ${m.confusion.tp} FP ${m.confusion.fp} FN ${m.confusion.fn} TN ${m.confusion.tn}`,
       );
+      if (result.rebuildCollapse !== null) {
+        const c = result.rebuildCollapse;
+        say(
+          `rebuild collapse ${c.toFixed(3)} (spread of the poisoned images' rebuilds / the clean ones'): ${
+            c < 0.5
+              ? 'the encoder maps the poisoned images to one target, the backdoor DeDe looks for'
+              : 'the poisoned images are rebuilt as diversely as clean ones: their scores do not come from a shared target embedding'
+          }`,
+        );
+      }
       if (m.unlabelled > 0 || m.unmatched > 0) {
         warn(`warning: ${m.unlabelled} scored image(s) have no label and ${m.unmatched} label(s) match no scored image`);
       }

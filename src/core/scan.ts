@@ -22,6 +22,7 @@ import { embedAll, loadImages, type LoadedImages } from './pipeline';
 import { decoderPower, type DecoderPower, type PowerOptions } from './power';
 import { matchLabels, scanMetrics, scanThreshold, type ScanMetrics } from './scanMetrics';
 import { isFlagged } from './threshold';
+import { labelledCollapse } from './collapse';
 import { CancelledError, checkStop, type JobHooks } from './progress';
 
 export interface ScanInput {
@@ -69,6 +70,11 @@ export interface ScanResult {
   /** Images in the training set (with cross-fitting each decoder trains on (folds-1)/folds of them). */
   trainImages: number;
   metrics: ScanMetrics | null;
+  /**
+   * With labels of both kinds: rebuild spread of the labelled-poisoned images / that of the
+   * clean ones (collapse.ts). Far below 1 when the detection comes from a backdoor target.
+   */
+  rebuildCollapse: number | null;
   power: DecoderPower | null;
   /** Seconds per phase (decoding includes the auxiliary folder). */
   timings: PhaseTimings;
@@ -196,6 +202,14 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
     const threshold = scanThreshold(scores, input.rule, subset);
     const flagged = Array.from(scores, (s) => isFlagged(s, threshold));
     const metrics = subset ? scanMetrics(scores, subset, threshold) : null;
+    let rebuildCollapse: number | null = null;
+    if (subset && metrics?.auroc !== null) {
+      const rowLabels: (number | null)[] = new Array(scores.length).fill(null);
+      subset.index.forEach((row, k) => (rowLabels[row] = subset.labels[k]));
+      rebuildCollapse = await timed('scoring', () =>
+        labelledCollapse(set, suspectData, rowLabels, { maskRatio: input.score.scoreMask, seed: input.train.seed }),
+      );
+    }
     timings.total = (performance.now() - started) / 1000;
     return {
       paths: suspect.paths,
@@ -208,6 +222,7 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
       trainedOn: aux ? 'aux' : 'suspect',
       trainImages: trainData.images.count,
       metrics,
+      rebuildCollapse,
       power,
       timings,
       encoder: encoder.info,

@@ -43,6 +43,7 @@ export function scanSummary(r: ScanResult) {
     loss: { first: r.lossHistory[0] ?? null, last: r.lossHistory[r.lossHistory.length - 1] ?? null },
     power: r.power,
     metrics: r.metrics,
+    rebuildCollapse: r.rebuildCollapse === null ? null : round(r.rebuildCollapse, 4),
     skipped: r.skipped,
     auxSkipped: r.auxSkipped,
   };

@@ -39,6 +39,8 @@ export function runSummary(s: StudioState, run: RunResult, threshold: number, fl
     trainedOn: s.trainOn,
     trainImages: run.trainImages,
     metrics,
+    // The CLI measures it (dede scan --labels); the app does not rebuild the labelled groups yet.
+    rebuildCollapse: null,
     power: run.power,
     timings,
     encoder: s.encoder!,

@@ -1,0 +1,116 @@
+/**
+ * The signature of DeDe's mechanism, as opposed to a plain pixel-outlier effect: a backdoored
+ * encoder maps every triggered image to (almost) one target embedding, so the decoder rebuilds
+ * them all as (almost) one image, whatever they show. `rebuildStats` measures, for a group of
+ * rows, how far inputs and rebuilds lie from their group's centroid (mean squared distance,
+ * normalised space). A decoder that shows the mechanism rebuilds a triggered group with a
+ * spread far below that of a clean group; one that ignores embeddings rebuilds every group
+ * with almost no spread, which the clean group's rebuild/input ratio reveals.
+ */
+import { decoderForRow, subsetData, type DecoderSet } from './decoderSet';
+import { Rng } from './model/rng';
+import { reconstruct, type TrainData } from './model';
+
+export interface GroupSpread {
+  count: number;
+  /** Mean squared distance of the inputs to their centroid. */
+  input: number;
+  /** Mean squared distance of the rebuilds to their centroid. */
+  rebuild: number;
+}
+
+/** Mean squared distance to the centroid of the rows of `x` (row length `len`) listed in `rows`. */
+export function groupSpread(x: Float32Array, len: number, rows: number[]): number {
+  if (rows.length === 0) return NaN;
+  const c = new Float64Array(len);
+  for (const r of rows) for (let j = 0; j < len; j++) c[j] += x[r * len + j];
+  for (let j = 0; j < len; j++) c[j] /= rows.length;
+  let s = 0;
+  for (const r of rows) for (let j = 0; j < len; j++) s += (x[r * len + j] - c[j]) ** 2;
+  return s / rows.length;
+}
+
+/**
+ * Rebuilds of the listed rows from their embedding alone (score mask), each by the decoder that
+ * scored it; rows.length x S*S*3 floats in the order of `rows`.
+ */
+export async function rebuildRows(
+  set: DecoderSet,
+  data: TrainData,
+  rows: number[],
+  opts: { maskRatio: number; seed: number },
+): Promise<Float32Array> {
+  const len = data.images.size * data.images.size * 3;
+  const out = new Float32Array(rows.length * len);
+  const byDecoder = new Map<number, { row: number; at: number }[]>();
+  rows.forEach((row, at) => {
+    const f = set.parts ? decoderForRow(set, row).f : 0;
+    if (!byDecoder.has(f)) byDecoder.set(f, []);
+    byDecoder.get(f)!.push({ row, at });
+  });
+  for (const [f, list] of byDecoder) {
+    for (let b = 0; b < list.length; b += 128) {
+      const chunk = list.slice(b, b + 128);
+      const sub = subsetData(data, chunk.map((c) => c.row));
+      const { recon } = await reconstruct(set.states[f].model, sub.images, sub.emb, chunk.map((_, k) => k), opts);
+      chunk.forEach((c, k) => out.set(recon.subarray(k * len, (k + 1) * len), c.at * len));
+    }
+  }
+  return out;
+}
+
+/** Every row rebuilt (see rebuildRows). */
+export function rebuildAll(set: DecoderSet, data: TrainData, opts: { maskRatio: number; seed: number }): Promise<Float32Array> {
+  return rebuildRows(set, data, Array.from({ length: data.images.count }, (_, i) => i), opts);
+}
+
+/** Spreads of inputs and rebuilds for the rows labelled 1 and 0 (labels[i] per row). */
+export async function rebuildStats(
+  set: DecoderSet,
+  data: TrainData,
+  labels: number[],
+  opts: { maskRatio: number; seed: number } = { maskRatio: 0.99, seed: 1 },
+): Promise<{ poisoned: GroupSpread; clean: GroupSpread; collapse: number; cleanKept: number }> {
+  const len = data.images.size * data.images.size * 3;
+  const rebuilt = await rebuildAll(set, data, opts);
+  const group = (v: number): GroupSpread => {
+    const rows = labels.flatMap((l, i) => (l === v ? [i] : []));
+    return { count: rows.length, input: groupSpread(data.images.data, len, rows), rebuild: groupSpread(rebuilt, len, rows) };
+  };
+  const poisoned = group(1);
+  const clean = group(0);
+  return { poisoned, clean, collapse: poisoned.rebuild / clean.rebuild, cleanKept: clean.rebuild / clean.input };
+}
+
+/** Rows per group that `labelledCollapse` rebuilds at most (a seeded sample beyond that). */
+const GROUP_CAP = 500;
+
+/** Up to `k` of `rows`, a seeded sample (all of them when there are no more than k). */
+function sample(rows: number[], k: number, seed: number): number[] {
+  if (rows.length <= k) return rows;
+  const perm = Rng.derive(seed, 313).permutation(rows.length);
+  return Array.from(perm.subarray(0, k), (i) => rows[i]);
+}
+
+/**
+ * With ground truth (`labels[row]` = 1 poisoned, 0 clean, null unknown): rebuild spread of the
+ * labelled-poisoned rows / that of the labelled-clean rows, or null without two of each. Far
+ * below 1 when the encoder maps the triggered images to one target (the backdoor DeDe exposes);
+ * near 1 when the poisoned images score high for another reason (they are pixel outliers, say),
+ * as with a clean encoder on the same folder (README, "What the demo shows"). Rebuilds at most
+ * 500 rows per group, so it costs little next to scoring.
+ */
+export async function labelledCollapse(
+  set: DecoderSet,
+  data: TrainData,
+  labels: (number | null)[],
+  opts: { maskRatio: number; seed: number },
+): Promise<number | null> {
+  const pos = sample(labels.flatMap((l, i) => (l === 1 ? [i] : [])), GROUP_CAP, opts.seed + 1);
+  const neg = sample(labels.flatMap((l, i) => (l === 0 ? [i] : [])), GROUP_CAP, opts.seed + 2);
+  if (pos.length < 2 || neg.length < 2) return null;
+  const rebuilt = await rebuildRows(set, data, [...pos, ...neg], opts);
+  const len = data.images.size * data.images.size * 3;
+  const at = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+  return groupSpread(rebuilt, len, at(0, pos.length)) / groupSpread(rebuilt, len, at(pos.length, neg.length));
+}
