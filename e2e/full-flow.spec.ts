@@ -51,6 +51,13 @@ test('full flow: files in, train with pause/resume, threshold, export CSV with A
   await waitForPhase(page, 'done');
   await shot(page, '12-done');
 
+  // With labels the worker measures whether the detection comes from a backdoor target:
+  // the triggered images' rebuilds collapse onto one image (core/collapse.ts).
+  const collapse = page.locator('[data-metric="Rebuild collapse"]');
+  await expect(collapse).toHaveText(/^\d\.\d{3} \(/, { timeout: 60_000 });
+  console.log(`rebuild collapse shown by the app: ${await collapse.innerText()}`);
+  await expect(collapse).toContainText('backdoor target');
+
   // Dragging the threshold line changes the live counts.
   const count = page.getByTestId('flagged-count');
   const before = Number((await count.innerText()).replace(/,/g, ''));

@@ -16,7 +16,7 @@ import { MemoryEmbeddingStore } from '../../src/core/embedCache';
 import { parseLabels } from '../../src/core/csv';
 import { NORM_PRESETS, type PreprocessOptions } from '../../src/core/options';
 import { decoderSetFromBytes } from '../../src/core/decoderSet';
-import { rebuildAll, rebuildStats } from '../../src/core/collapse';
+import { labelledCollapse, rebuildAll, rebuildStats } from '../../src/core/collapse';
 import { writeFile } from 'node:fs/promises';
 
 const [cpPath, encPath, root, labelsPath, dumpPath] = process.argv.slice(2);
@@ -30,7 +30,10 @@ const set = decoderSetFromBytes(new Uint8Array(await readFile(cpPath)));
 const lab = labelsPath === 'none' ? new Map<string, number>() : parseLabels(await readFile(labelsPath, 'utf8'));
 const labels = loaded.paths.map((p) => lab.get(p) ?? 0);
 const data = { images: loaded.batch, emb };
-if (labelsPath !== 'none') console.log(JSON.stringify(await rebuildStats(set, data, labels)));
+if (labelsPath !== 'none') {
+  console.log(JSON.stringify(await rebuildStats(set, data, labels)));
+  console.log(JSON.stringify({ labelledCollapse: await labelledCollapse(set, data, labels, { maskRatio: 0.99, seed: 0 }) }));
+}
 if (dumpPath) {
   const r = await rebuildAll(set, { images: loaded.batch, emb }, { maskRatio: 0.99, seed: 1 });
   await writeFile(dumpPath, new Uint8Array(r.buffer));

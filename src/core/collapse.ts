@@ -93,12 +93,15 @@ function sample(rows: number[], k: number, seed: number): number[] {
 }
 
 /**
- * With ground truth (`labels[row]` = 1 poisoned, 0 clean, null unknown): rebuild spread of the
- * labelled-poisoned rows / that of the labelled-clean rows, or null without two of each. Far
- * below 1 when the encoder maps the triggered images to one target (the backdoor DeDe exposes);
- * near 1 when the poisoned images score high for another reason (they are pixel outliers, say),
- * as with a clean encoder on the same folder (README, "What the demo shows"). Rebuilds at most
- * 500 rows per group, so it costs little next to scoring.
+ * With ground truth (`labels[row]` = 1 poisoned, 0 clean, null unknown): how much of its own
+ * input spread the labelled-poisoned group keeps in its rebuilds, relative to the clean group:
+ * (rebuild spread / input spread of the poisoned rows) / (the same for the clean rows). Null
+ * without two rows of each. Far below 1 when the encoder maps the triggered images to one
+ * target (the backdoor DeDe exposes); near 1 when the poisoned images score high, or low, for
+ * another reason (pixel outliers, say), as with a clean encoder on the same folder (README,
+ * "What the demo shows"). Normalising by the inputs' spread matters: a blended trigger shrinks
+ * the poisoned images' contrast, and their rebuilds' spread with it, whatever the encoder.
+ * Rebuilds at most 500 rows per group, so it costs little next to scoring.
  */
 export async function labelledCollapse(
   set: DecoderSet,
@@ -112,5 +115,7 @@ export async function labelledCollapse(
   const rebuilt = await rebuildRows(set, data, [...pos, ...neg], opts);
   const len = data.images.size * data.images.size * 3;
   const at = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
-  return groupSpread(rebuilt, len, at(0, pos.length)) / groupSpread(rebuilt, len, at(pos.length, neg.length));
+  const kept = (rows: number[], from: number) =>
+    groupSpread(rebuilt, len, at(from, rows.length)) / groupSpread(data.images.data, len, rows);
+  return kept(pos, 0) / kept(neg, pos.length);
 }

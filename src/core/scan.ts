@@ -71,8 +71,8 @@ export interface ScanResult {
   trainImages: number;
   metrics: ScanMetrics | null;
   /**
-   * With labels of both kinds: rebuild spread of the labelled-poisoned images / that of the
-   * clean ones (collapse.ts). Far below 1 when the detection comes from a backdoor target.
+   * With labels of both kinds: the share of their input spread the labelled-poisoned images'
+   * rebuilds keep, relative to the clean ones (collapse.ts). Far below 1 under a backdoor target.
    */
   rebuildCollapse: number | null;
   power: DecoderPower | null;

@@ -217,6 +217,11 @@ export function sampleView(index: number): Promise<SampleView | undefined> {
   return hit;
 }
 
+/** The rebuild collapse of the labelled samples (labels per sample: 1, 0 or null), computed in the worker. */
+export function rebuildCollapse(labels: (number | null)[]): Promise<number | null> {
+  return studio().rebuildCollapse(labels);
+}
+
 export async function decoderBytes(): Promise<Uint8Array> {
   return studio().exportDecoder();
 }

@@ -27,6 +27,7 @@ import { runJob } from './run';
 import { Session } from './session';
 import { forgetSession, loadSession, saveSession, setSessionStatus, type SessionMeta } from './sessionStore';
 import { sampleViews } from './views';
+import { labelledCollapse } from '../core/collapse';
 
 const session = new Session();
 let backend: { choice: BackendChoice; ready: Promise<BackendInfo> } | null = null;
@@ -165,6 +166,16 @@ export const studioApi = {
     if (!session.view) return [];
     const views = await sampleViews(session.view, indices);
     return transfer(views, views.flatMap((v) => buffersOf([v.input, v.recon, v.heat])));
+  },
+
+  /**
+   * With ground truth per sample of the scored folder (1 poisoned, 0 clean, null unknown): the
+   * rebuild collapse (core/collapse.ts), or null without a run or without two of each.
+   */
+  async rebuildCollapse(labels: (number | null)[]): Promise<number | null> {
+    const v = session.view;
+    if (!v || labels.length !== v.data.images.count) return null;
+    return labelledCollapse(v.set, v.data, labels, { maskRatio: v.maskRatio, seed: v.seed });
   },
 
   /** The trained decoders (weights and optimizer state) as one checkpoint file (core's format). */

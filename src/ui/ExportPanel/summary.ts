@@ -39,7 +39,7 @@ export function runSummary(s: StudioState, run: RunResult, threshold: number, fl
     trainedOn: s.trainOn,
     trainImages: run.trainImages,
     metrics,
-    // The CLI measures it (dede scan --labels); the app does not rebuild the labelled groups yet.
+    // Shown live in the ROC panel (computed in the worker per labels); not part of the export yet.
     rebuildCollapse: null,
     power: run.power,
     timings,

@@ -1,5 +1,7 @@
 /** With labels: the ROC curve, AUROC, and TPR / FPR at the current threshold (all from core). */
 import { CartesianGrid, Line, LineChart, ReferenceDot, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useEffect, useState } from 'react';
+import { rebuildCollapse } from '../../state/bridge';
 import type { Verdicts } from '../../state/verdicts';
 import { formatPercent } from '../format';
 import './roc-panel.css';
@@ -10,6 +12,43 @@ function thin<T>(points: T[], max = 400): T[] {
   const out = Array.from({ length: max }, (_, i) => points[Math.floor(i * step)]);
   out.push(points[points.length - 1]);
   return out;
+}
+
+/**
+ * Rebuild collapse (core/collapse.ts): whether the labelled-poisoned images score high because
+ * the encoder sends them to one target (a backdoor) or for another reason (pixel outliers).
+ */
+function CollapseStat({ verdicts }: { verdicts: Verdicts }) {
+  const { subset, counts } = verdicts;
+  // The answer is kept with the labels it was computed for, so a stale one is never shown.
+  const [result, setResult] = useState<{ for: unknown; value: number | null } | null>(null);
+  useEffect(() => {
+    if (!subset) return;
+    let live = true;
+    const labels: (number | null)[] = new Array(counts.total).fill(null);
+    subset.index.forEach((row, k) => (labels[row] = subset.labels[k]));
+    rebuildCollapse(labels)
+      .then((value) => live && setResult({ for: subset, value }))
+      .catch(() => live && setResult({ for: subset, value: null }));
+    return () => {
+      live = false;
+    };
+  }, [subset, counts.total]);
+  const done = result !== null && result.for === subset;
+  const value = done ? result.value : null;
+  const text = !done ? 'computing...' : value === null ? '-' : `${value.toFixed(3)} (${value < 0.5 ? 'backdoor target' : 'no shared target'})`;
+  const title =
+    value === null
+      ? "Share of their input spread the poisoned images' rebuilds keep, relative to the clean images."
+      : value < 0.5
+        ? 'The poisoned images are rebuilt as nearly one image: the encoder maps them to one target, the backdoor DeDe looks for.'
+        : 'The poisoned images are rebuilt as diversely as clean ones: their high scores do not come from a shared target embedding (pixel outliers, say).';
+  return (
+    <div title={title}>
+      <dt>Rebuild collapse</dt>
+      <dd data-metric="Rebuild collapse">{text}</dd>
+    </div>
+  );
 }
 
 export function RocPanel({ verdicts }: { verdicts: Verdicts }) {
@@ -66,6 +105,7 @@ export function RocPanel({ verdicts }: { verdicts: Verdicts }) {
             <span title="clean, kept">TN {c.tn}</span>
           </dd>
         </div>
+        <CollapseStat verdicts={verdicts} />
         <div>
           <dt>Labelled</dt>
           <dd>
