@@ -86,5 +86,20 @@ test('full flow: files in, train with pause/resume, threshold, export CSV with A
   const value = auroc(pos, neg);
   console.log(`exported scores.csv: AUROC ${value.toFixed(4)} over ${pos.length} poisoned / ${neg.length} clean`);
   expect(value).toBeGreaterThanOrEqual(0.9);
+
+  // The JSON summary carries the same metrics and rebuild collapse the panel shows.
+  const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON summary' }).click()]);
+  expect(json.suggestedFilename()).toBe('summary.json');
+  const summary = JSON.parse(readFileSync(await json.path(), 'utf8')) as {
+    counts: { images: number };
+    rule: string;
+    metrics: { auroc: number };
+    rebuildCollapse: number | null;
+  };
+  expect(summary.counts.images).toBe(MANIFEST.images.length);
+  expect(summary.rule).toBe('youden');
+  expect(summary.metrics.auroc).toBeGreaterThanOrEqual(0.9);
+  expect(summary.rebuildCollapse).not.toBeNull();
+  expect((await collapse.innerText()).startsWith(summary.rebuildCollapse!.toFixed(3))).toBe(true);
   expect(requests.external, 'requests that left the origin').toEqual([]);
 });

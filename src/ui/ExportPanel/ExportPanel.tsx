@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import { scoresToCsv, type ScoreRow } from '../../core/csv';
-import { decoderBytes, lastRunResult } from '../../state/bridge';
+import { decoderBytes, lastRunResult, rebuildCollapse } from '../../state/bridge';
 import { messageOf } from '../../state/messages';
 import { useStudio } from '../../state/store';
 import type { Verdicts } from '../../state/verdicts';
@@ -25,10 +25,19 @@ export function ExportPanel({ verdicts }: { verdicts: Verdicts }) {
     const rows: ScoreRow[] = files.map((file, i) => ({ file, score: scores[i], flagged: flagged[i] === 1, override: overrides[file] ?? null }));
     download('scores.csv', scoresToCsv(rows, { override: true }), 'text/csv');
   };
-  const exportJson = () => {
+  const exportJson = async () => {
     const run = lastRunResult();
     if (!run || threshold === null) return setError('No finished run to summarise.');
-    const summary = runSummary(useStudio.getState(), run, threshold, flagged);
+    setError(null);
+    // With labels, the same rebuild collapse the ROC panel shows (computed in the worker).
+    let collapse: number | null = null;
+    const subset = verdicts.subset;
+    if (subset) {
+      const labels: (number | null)[] = new Array(files.length).fill(null);
+      subset.index.forEach((row, k) => (labels[row] = subset.labels[k]));
+      collapse = await rebuildCollapse(labels).catch(() => null);
+    }
+    const summary = runSummary(useStudio.getState(), run, threshold, flagged, collapse);
     download('summary.json', JSON.stringify(summary, null, 2) + '\n', 'application/json');
   };
   const exportKept = () => {
@@ -51,7 +60,7 @@ export function ExportPanel({ verdicts }: { verdicts: Verdicts }) {
         <button type="button" className="button button--primary" onClick={exportCsv}>
           Export CSV
         </button>
-        <button type="button" className="button" onClick={exportJson}>
+        <button type="button" className="button" onClick={() => void exportJson()}>
           Export JSON summary
         </button>
         <button type="button" className="button" onClick={exportKept}>

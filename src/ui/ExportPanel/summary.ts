@@ -9,7 +9,7 @@ import { scanSummary } from '../../core/summary';
 import type { StudioState } from '../../state/store';
 import type { RunResult } from '../../worker/protocol';
 
-export function runSummary(s: StudioState, run: RunResult, threshold: number, flagged: Uint8Array) {
+export function runSummary(s: StudioState, run: RunResult, threshold: number, flagged: Uint8Array, rebuildCollapse: number | null = null) {
   const labels = s.labels ? new Map(Object.entries(s.labels)) : null;
   let metrics = null;
   if (labels) {
@@ -39,8 +39,7 @@ export function runSummary(s: StudioState, run: RunResult, threshold: number, fl
     trainedOn: s.trainOn,
     trainImages: run.trainImages,
     metrics,
-    // Shown live in the ROC panel (computed in the worker per labels); not part of the export yet.
-    rebuildCollapse: null,
+    rebuildCollapse,
     power: run.power,
     timings,
     encoder: s.encoder!,
