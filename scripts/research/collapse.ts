@@ -7,35 +7,22 @@
  *
  *   npx tsx scripts/research/collapse.ts <checkpoint> <encoder> <images> <labels.csv|none> [rebuilds.f32]
  */
-import { readFile } from 'node:fs/promises';
-import { setupNodeBackend } from '../../src/cli/backend';
-import { readFolder, readEncoderFiles } from '../../src/cli/files';
-import { loadEncoder } from '../../src/core/encoder';
-import { embedAll, loadImages } from '../../src/core/pipeline';
-import { MemoryEmbeddingStore } from '../../src/core/embedCache';
-import { parseLabels } from '../../src/core/csv';
-import { NORM_PRESETS, type PreprocessOptions } from '../../src/core/options';
+import { readFile, writeFile } from 'node:fs/promises';
 import { decoderSetFromBytes } from '../../src/core/decoderSet';
 import { labelledCollapse, rebuildAll, rebuildStats } from '../../src/core/collapse';
-import { writeFile } from 'node:fs/promises';
+import { fixtureData } from './fixture-data';
 
 const [cpPath, encPath, root, labelsPath, dumpPath] = process.argv.slice(2);
-const pre: PreprocessOptions = { size: 32, layout: 'nchw', mean: NORM_PRESETS.cifar10.mean, std: NORM_PRESETS.cifar10.std, background: [255, 255, 255], pooling: 'mean' };
-await setupNodeBackend();
-const { files } = await readFolder(root, '--images');
-const loaded = await loadImages(files, pre);
-const encoder = await loadEncoder(await readEncoderFiles(encPath));
-const emb = await embedAll(encoder, loaded.batch, loaded.imageShas, pre, new MemoryEmbeddingStore());
+const d = await fixtureData(root, labelsPath, encPath);
 const set = decoderSetFromBytes(new Uint8Array(await readFile(cpPath)));
-const lab = labelsPath === 'none' ? new Map<string, number>() : parseLabels(await readFile(labelsPath, 'utf8'));
-const labels = loaded.paths.map((p) => lab.get(p) ?? 0);
-const data = { images: loaded.batch, emb };
+const labels = d.labels;
+const data = { images: d.images, emb: d.emb! };
 if (labelsPath !== 'none') {
   console.log(JSON.stringify(await rebuildStats(set, data, labels)));
   console.log(JSON.stringify({ labelledCollapse: await labelledCollapse(set, data, labels, { maskRatio: 0.99, seed: 0 }) }));
 }
 if (dumpPath) {
-  const r = await rebuildAll(set, { images: loaded.batch, emb }, { maskRatio: 0.99, seed: 1 });
+  const r = await rebuildAll(set, data, { maskRatio: 0.99, seed: 1 });
   await writeFile(dumpPath, new Uint8Array(r.buffer));
-  await writeFile(dumpPath + '.json', JSON.stringify(loaded.paths));
+  await writeFile(dumpPath + '.json', JSON.stringify(d.paths));
 }

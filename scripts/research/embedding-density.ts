@@ -6,24 +6,13 @@
  *
  *   npx tsx scripts/research/embedding-density.ts <encoder> <images> <labels.csv> [k]
  */
-import { readFile } from 'node:fs/promises';
-import { setupNodeBackend } from '../../src/cli/backend';
-import { readFolder, readEncoderFiles } from '../../src/cli/files';
-import { loadEncoder } from '../../src/core/encoder';
-import { embedAll, loadImages } from '../../src/core/pipeline';
-import { MemoryEmbeddingStore } from '../../src/core/embedCache';
-import { parseLabels } from '../../src/core/csv';
 import { auroc } from '../../src/core/metrics';
-import { NORM_PRESETS, type PreprocessOptions } from '../../src/core/options';
+import { fixtureData } from './fixture-data';
 
 const [encPath, root, labelsPath, kArg = '20'] = process.argv.slice(2);
 const k = Number(kArg);
-const pre: PreprocessOptions = { size: 32, layout: 'nchw', mean: NORM_PRESETS.cifar10.mean, std: NORM_PRESETS.cifar10.std, background: [255, 255, 255], pooling: 'mean' };
-await setupNodeBackend();
-const { files } = await readFolder(root, '--images');
-const loaded = await loadImages(files, pre);
-const encoder = await loadEncoder(await readEncoderFiles(encPath));
-const emb = await embedAll(encoder, loaded.batch, loaded.imageShas, pre, new MemoryEmbeddingStore());
+const fx = await fixtureData(root, labelsPath, encPath);
+const emb = fx.emb!;
 const { count: n, dim: d, data } = emb;
 const unit = new Float64Array(n * d);
 for (let i = 0; i < n; i++) {
@@ -45,6 +34,4 @@ for (let i = 0; i < n; i++) {
   sims.sort();
   scores[i] = sims[n - 1 - k];
 }
-const lab = parseLabels(await readFile(labelsPath, 'utf8'));
-const labels = loaded.paths.map((p) => lab.get(p) ?? 0);
-console.log(JSON.stringify({ encoder: encPath, images: n, k, aurocKthNeighbourSimilarity: +auroc(scores, labels).toFixed(4) }));
+console.log(JSON.stringify({ encoder: encPath, images: n, k, aurocKthNeighbourSimilarity: +auroc(scores, fx.labels).toFixed(4) }));

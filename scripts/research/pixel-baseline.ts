@@ -6,19 +6,11 @@
  *
  *   npx tsx scripts/research/pixel-baseline.ts [images] [labels.csv]
  */
-import { readFile } from 'node:fs/promises';
-import { readFolder } from '../../src/cli/files';
-import { loadImages } from '../../src/core/pipeline';
-import { parseLabels } from '../../src/core/csv';
 import { auroc } from '../../src/core/metrics';
-import { NORM_PRESETS, type PreprocessOptions } from '../../src/core/options';
+import { fixtureData } from './fixture-data';
 
 const [root = 'public/demo/images', labelsPath = 'public/demo/labels.csv'] = process.argv.slice(2);
-const pre: PreprocessOptions = { size: 32, layout: 'nchw', mean: NORM_PRESETS.cifar10.mean, std: NORM_PRESETS.cifar10.std, background: [255, 255, 255], pooling: 'mean' };
-const { files } = await readFolder(root, '--images');
-const { batch, paths } = await loadImages(files, pre);
-const lab = parseLabels(await readFile(labelsPath, 'utf8'));
-const labels = paths.map((p) => lab.get(p) ?? 0);
+const { images: batch, labels } = await fixtureData(root, labelsPath);
 const len = batch.size * batch.size * 3;
 const median = new Float32Array(len);
 const column = new Float32Array(batch.count);
