@@ -60,6 +60,11 @@ export function RocPanel({ verdicts }: { verdicts: Verdicts }) {
         <strong>No ground truth loaded.</strong> Scores rank the images by how badly the decoder rebuilds them from their
         embedding; the highest are the likeliest poisoned. To measure the detection (ROC, AUROC, TPR and FPR at the
         threshold), add a labels CSV with columns <code>file,poisoned</code> under Inputs.
+        <p className="roc-panel__caveat">
+          Read scores with care: a high score also comes from images no decoder can rebuild (a visible patch, an unusual
+          picture), and a subtle trigger (a blended one, say) can score low after the few minutes of training a CPU
+          allows. A low score is not proof that an image is clean (README, &ldquo;What the demo shows&rdquo;).
+        </p>
       </div>
     );
   }
