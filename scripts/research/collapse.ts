@@ -9,7 +9,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { decoderSetFromBytes } from '../../src/core/decoderSet';
-import { labelledCollapse, rebuildAll, rebuildStats } from '../../src/core/collapse';
+import { groupSpread, labelledCollapse, rebuildAll } from '../../src/core/collapse';
 import { fixtureData } from './fixture-data';
 
 const [cpPath, encPath, root, labelsPath, dumpPath] = process.argv.slice(2);
@@ -17,8 +17,21 @@ const d = await fixtureData(root, labelsPath, encPath);
 const set = decoderSetFromBytes(new Uint8Array(await readFile(cpPath)));
 const labels = d.labels;
 const data = { images: d.images, emb: d.emb! };
+const len = d.images.size * d.images.size * 3;
+
+/** Raw spreads of inputs and rebuilds for the rows labelled 1 and 0 (all rows rebuilt). */
+async function rebuildStats() {
+  const rebuilt = await rebuildAll(set, data, { maskRatio: 0.99, seed: 1 });
+  const group = (v: number) => {
+    const rows = labels.flatMap((l, i) => (l === v ? [i] : []));
+    return { count: rows.length, input: groupSpread(d.images.data, len, rows), rebuild: groupSpread(rebuilt, len, rows) };
+  };
+  const poisoned = group(1);
+  const clean = group(0);
+  return { poisoned, clean, collapse: poisoned.rebuild / clean.rebuild, cleanKept: clean.rebuild / clean.input };
+}
 if (labelsPath !== 'none') {
-  console.log(JSON.stringify(await rebuildStats(set, data, labels)));
+  console.log(JSON.stringify(await rebuildStats()));
   console.log(JSON.stringify({ labelledCollapse: await labelledCollapse(set, data, labels, { maskRatio: 0.99, seed: 0 }) }));
 }
 if (dumpPath) {

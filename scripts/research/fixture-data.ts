@@ -9,17 +9,10 @@ import { loadEncoder } from '../../src/core/encoder';
 import { embedAll, loadImages } from '../../src/core/pipeline';
 import { MemoryEmbeddingStore } from '../../src/core/embedCache';
 import { parseLabels } from '../../src/core/csv';
-import { NORM_PRESETS, type PreprocessOptions } from '../../src/core/options';
+import { DEFAULT_PREPROCESS, NORM_PRESETS, type PreprocessOptions } from '../../src/core/options';
 import type { Embeddings, ImageBatch } from '../../src/core/types';
 
-export const FIXTURE_PRE: PreprocessOptions = {
-  size: 32,
-  layout: 'nchw',
-  mean: NORM_PRESETS.cifar10.mean,
-  std: NORM_PRESETS.cifar10.std,
-  background: [255, 255, 255],
-  pooling: 'mean',
-};
+export const FIXTURE_PRE: PreprocessOptions = { ...DEFAULT_PREPROCESS, mean: NORM_PRESETS.cifar10.mean, std: NORM_PRESETS.cifar10.std };
 
 /** Images of `root` (and, with an encoder, their embeddings); labels per row (0 without a labels file or `none`). */
 export async function fixtureData(

@@ -18,7 +18,8 @@ import { embedAll, loadImages } from '../../src/core/pipeline';
 import { MemoryEmbeddingStore } from '../../src/core/embedCache';
 import { parseLabels } from '../../src/core/csv';
 import { auroc } from '../../src/core/metrics';
-import { DEFAULT_TRAIN, MODEL_PRESETS, NORM_PRESETS, type PreprocessOptions, type TrainOptions } from '../../src/core/options';
+import { DEFAULT_TRAIN, MODEL_PRESETS, type TrainOptions } from '../../src/core/options';
+import { FIXTURE_PRE } from './fixture-data';
 import { createTrainState, trainEpochs, scoreImages, disposeTrainState } from '../../src/core/model';
 import type { Embeddings, ImageBatch } from '../../src/core/types';
 
@@ -35,14 +36,7 @@ const labelsPath = flag('labels', 'public/demo/labels.csv');
 const encoderPath = flag('encoder', 'public/demo/encoder.onnx');
 const dumpDir = flag('dump', '');
 
-const pre: PreprocessOptions = {
-  size: 32,
-  layout: 'nchw',
-  mean: NORM_PRESETS.cifar10.mean,
-  std: NORM_PRESETS.cifar10.std,
-  background: [255, 255, 255],
-  pooling: 'mean',
-};
+const pre = FIXTURE_PRE;
 
 async function data(): Promise<{ images: ImageBatch; emb: Embeddings; labels: number[] }> {
   await setupNodeBackend();

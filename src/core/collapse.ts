@@ -1,23 +1,13 @@
 /**
  * The signature of DeDe's mechanism, as opposed to a plain pixel-outlier effect: a backdoored
  * encoder maps every triggered image to (almost) one target embedding, so the decoder rebuilds
- * them all as (almost) one image, whatever they show. `rebuildStats` measures, for a group of
- * rows, how far inputs and rebuilds lie from their group's centroid (mean squared distance,
- * normalised space). A decoder that shows the mechanism rebuilds a triggered group with a
- * spread far below that of a clean group; one that ignores embeddings rebuilds every group
- * with almost no spread, which the clean group's rebuild/input ratio reveals.
+ * them all as (almost) one image, whatever they show. The spread of a group of rows (mean
+ * squared distance to the group's centroid, normalised space) in its inputs and in its rebuilds
+ * measures that; `labelledCollapse` compares the poisoned and clean groups of a labelled folder.
  */
-import { decoderForRow, subsetData, type DecoderSet } from './decoderSet';
+import { decoderForRow, scoredData, type DecoderSet } from './decoderSet';
 import { Rng } from './model/rng';
 import { reconstruct, type TrainData } from './model';
-
-export interface GroupSpread {
-  count: number;
-  /** Mean squared distance of the inputs to their centroid. */
-  input: number;
-  /** Mean squared distance of the rebuilds to their centroid. */
-  rebuild: number;
-}
 
 /** Mean squared distance to the centroid of the rows of `x` (row length `len`) listed in `rows`. */
 export function groupSpread(x: Float32Array, len: number, rows: number[]): number {
@@ -32,7 +22,7 @@ export function groupSpread(x: Float32Array, len: number, rows: number[]): numbe
 
 /**
  * Rebuilds of the listed rows from their embedding alone (score mask), each by the decoder that
- * scored it; rows.length x S*S*3 floats in the order of `rows`.
+ * scored it and with the same mask its score used; rows.length x S*S*3 floats in `rows` order.
  */
 export async function rebuildRows(
   set: DecoderSet,
@@ -42,17 +32,17 @@ export async function rebuildRows(
 ): Promise<Float32Array> {
   const len = data.images.size * data.images.size * 3;
   const out = new Float32Array(rows.length * len);
-  const byDecoder = new Map<number, { row: number; at: number }[]>();
+  const byDecoder = new Map<number, { local: number; at: number }[]>();
   rows.forEach((row, at) => {
-    const f = set.parts ? decoderForRow(set, row).f : 0;
+    const { f, local } = decoderForRow(set, row);
     if (!byDecoder.has(f)) byDecoder.set(f, []);
-    byDecoder.get(f)!.push({ row, at });
+    byDecoder.get(f)!.push({ local, at });
   });
   for (const [f, list] of byDecoder) {
+    const scored = scoredData(set, data, f);
     for (let b = 0; b < list.length; b += 128) {
       const chunk = list.slice(b, b + 128);
-      const sub = subsetData(data, chunk.map((c) => c.row));
-      const { recon } = await reconstruct(set.states[f].model, sub.images, sub.emb, chunk.map((_, k) => k), opts);
+      const { recon } = await reconstruct(set.states[f].model, scored.images, scored.emb, chunk.map((c) => c.local), opts);
       chunk.forEach((c, k) => out.set(recon.subarray(k * len, (k + 1) * len), c.at * len));
     }
   }
@@ -62,24 +52,6 @@ export async function rebuildRows(
 /** Every row rebuilt (see rebuildRows). */
 export function rebuildAll(set: DecoderSet, data: TrainData, opts: { maskRatio: number; seed: number }): Promise<Float32Array> {
   return rebuildRows(set, data, Array.from({ length: data.images.count }, (_, i) => i), opts);
-}
-
-/** Spreads of inputs and rebuilds for the rows labelled 1 and 0 (labels[i] per row). */
-export async function rebuildStats(
-  set: DecoderSet,
-  data: TrainData,
-  labels: number[],
-  opts: { maskRatio: number; seed: number } = { maskRatio: 0.99, seed: 1 },
-): Promise<{ poisoned: GroupSpread; clean: GroupSpread; collapse: number; cleanKept: number }> {
-  const len = data.images.size * data.images.size * 3;
-  const rebuilt = await rebuildAll(set, data, opts);
-  const group = (v: number): GroupSpread => {
-    const rows = labels.flatMap((l, i) => (l === v ? [i] : []));
-    return { count: rows.length, input: groupSpread(data.images.data, len, rows), rebuild: groupSpread(rebuilt, len, rows) };
-  };
-  const poisoned = group(1);
-  const clean = group(0);
-  return { poisoned, clean, collapse: poisoned.rebuild / clean.rebuild, cleanKept: clean.rebuild / clean.input };
 }
 
 /** Rows per group that `labelledCollapse` rebuilds at most (a seeded sample beyond that). */

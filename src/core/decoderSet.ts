@@ -149,6 +149,14 @@ export function decoderForRow(set: DecoderSet, row: number): { f: number; local:
   throw new Error(`row ${row} is in no fold`);
 }
 
+/**
+ * The rows decoder f scores (its fold's part; all of `data` with one decoder), in the order
+ * and local indexing its scores used: rebuilding local row i reproduces row parts[f][i]'s score.
+ */
+export function scoredData(set: DecoderSet, data: TrainData, f: number): TrainData {
+  return set.parts ? subsetData(data, set.parts[f]) : data;
+}
+
 /** Scores every row of `data` with the decoder that did not train on it (DEDE score, see score.ts). */
 export async function scoreWithSet(
   set: DecoderSet,
@@ -162,7 +170,7 @@ export async function scoreWithSet(
   for (let f = 0; f < set.parts.length; f++) {
     const part = set.parts[f];
     const base = offset;
-    const scores = await scoreImages(set.states[f].model, subsetData(data, part), opts, {
+    const scores = await scoreImages(set.states[f].model, scoredData(set, data, f), opts, {
       shouldStop: hooks.shouldStop,
       onProgress: (p) =>
         hooks.onProgress?.({ ...p, done: base + p.done, total: data.images.count, etaSeconds: p.etaSeconds }),

@@ -20,7 +20,7 @@ import {
 import { MODEL_PRESETS } from './options';
 import { embedAll, loadImages, type LoadedImages } from './pipeline';
 import { decoderPower, type DecoderPower, type PowerOptions } from './power';
-import { matchLabels, scanMetrics, scanThreshold, type ScanMetrics } from './scanMetrics';
+import { labelsByRow, matchLabels, scanMetrics, scanThreshold, type ScanMetrics } from './scanMetrics';
 import { isFlagged } from './threshold';
 import { labelledCollapse } from './collapse';
 import { CancelledError, checkStop, type JobHooks } from './progress';
@@ -204,8 +204,7 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
     const metrics = subset ? scanMetrics(scores, subset, threshold) : null;
     let rebuildCollapse: number | null = null;
     if (subset && metrics?.auroc !== null) {
-      const rowLabels: (number | null)[] = new Array(scores.length).fill(null);
-      subset.index.forEach((row, k) => (rowLabels[row] = subset.labels[k]));
+      const rowLabels = labelsByRow(subset, scores.length);
       rebuildCollapse = await timed('scoring', () =>
         labelledCollapse(set, suspectData, rowLabels, { maskRatio: input.score.scoreMask, seed: input.train.seed }),
       );

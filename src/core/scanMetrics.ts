@@ -63,6 +63,13 @@ export function scanThreshold(scores: ArrayLike<number>, rule: ThresholdRule, su
   return pickThreshold(scores, rule);
 }
 
+/** The subset's labels spread over all `n` rows of the scan: 1 / 0, or null where a row has none. */
+export function labelsByRow(subset: LabelledSubset, n: number): (number | null)[] {
+  const out: (number | null)[] = new Array(n).fill(null);
+  subset.index.forEach((row, k) => (out[row] = subset.labels[k]));
+  return out;
+}
+
 /** AUROC, AUPRC, TPR at 1%/5% FPR and the confusion at `threshold`, over the labelled images. */
 export function scanMetrics(scores: ArrayLike<number>, subset: LabelledSubset, threshold: number): ScanMetrics {
   const s = pick(scores, subset.index);

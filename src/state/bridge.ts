@@ -5,6 +5,7 @@
  */
 import { proxy } from 'comlink';
 import type { Progress } from '../core/types';
+import { labelsByRow, type LabelledSubset } from '../core/scanMetrics';
 import type { RunEvent, RunResult, RunSettings, SampleView } from '../worker/protocol';
 import { applyLabelsCsv, refreshPreview } from './actions';
 import { messageOf } from './messages';
@@ -217,9 +218,17 @@ export function sampleView(index: number): Promise<SampleView | undefined> {
   return hit;
 }
 
-/** The rebuild collapse of the labelled samples (labels per sample: 1, 0 or null), computed in the worker. */
-export function rebuildCollapse(labels: (number | null)[]): Promise<number | null> {
-  return studio().rebuildCollapse(labels);
+/**
+ * The rebuild collapse of the labelled samples, computed once in the worker per run and labels
+ * (the ROC panel and the JSON export share it): `subset` is the verdicts' memoised one, a new
+ * object whenever the scores, files or labels change.
+ */
+let collapseCache: { subset: LabelledSubset; value: Promise<number | null> } | null = null;
+export function rebuildCollapse(subset: LabelledSubset, n: number): Promise<number | null> {
+  if (collapseCache?.subset !== subset) {
+    collapseCache = { subset, value: studio().rebuildCollapse(labelsByRow(subset, n)).catch(() => null) };
+  }
+  return collapseCache.value;
 }
 
 export async function decoderBytes(): Promise<Uint8Array> {

@@ -2,7 +2,7 @@
  * Pictures for the UI, built from core's reconstructions: input, reconstruction and a
  * per-pixel error heatmap, all as RGBA tiles in the encoder's own resolution.
  */
-import { decoderForRow, subsetData, type DecoderSet } from '../core/decoderSet';
+import { decoderForRow, scoredData, type DecoderSet } from '../core/decoderSet';
 import { denormalise } from '../core/image/preprocess';
 import { reconstruct, type TrainData } from '../core/model';
 import type { PreprocessOptions } from '../core/options';
@@ -61,10 +61,9 @@ export function viewContext(set: DecoderSet, data: TrainData, pre: PreprocessOpt
 /** The decoder that scores `row`, and the data and row index it scored it with. */
 function scorerOf(ctx: ViewContext, row: number): { f: number; data: TrainData; local: number } {
   const { f, local } = decoderForRow(ctx.set, row);
-  if (!ctx.set.parts) return { f, data: ctx.data, local };
   let data = ctx.subsets.get(f);
   if (!data) {
-    data = subsetData(ctx.data, ctx.set.parts[f]);
+    data = scoredData(ctx.set, ctx.data, f);
     ctx.subsets.set(f, data);
   }
   return { f, data, local };

@@ -4,9 +4,9 @@
  */
 import * as ort from 'onnxruntime-web';
 import type { Layout, PreprocessOptions } from '../options';
-import type { Encoder, EncoderInfo, ImageBatch } from '../types';
+import type { Encoder, ImageBatch } from '../types';
 import { toLayout } from '../image/preprocess';
-import { assertFiniteEmbeddings, declaredEmbDim, inferInputGeometry, poolOutput } from './pooling';
+import { assertFiniteEmbeddings, describeEncoder, poolOutput } from './pooling';
 
 export interface OnnxLoadOptions {
   /** Execution providers to try in order (default: ['wasm']). */
@@ -53,17 +53,7 @@ export async function loadOnnxEncoder(
   const outputName = session.outputNames[0];
   const inputShape = metadataShape(session.inputMetadata?.[0]) ?? [-1, -1, -1, -1];
   const outputShape = metadataShape(session.outputMetadata?.[0]) ?? [];
-  const { layout, inputSize } = inferInputGeometry(inputShape);
-  const info: EncoderInfo = {
-    format: 'onnx',
-    sha256,
-    inputName,
-    outputName,
-    inputShape,
-    inputSize,
-    layout,
-    embDim: declaredEmbDim(outputShape, layout),
-  };
+  const info = describeEncoder({ format: 'onnx', sha256, inputName, outputName, inputShape }, outputShape);
   // A model exported without a dynamic batch axis takes exactly inputShape[0] images per run.
   const fixedBatch = inputShape[0] > 0 ? inputShape[0] : null;
 
@@ -89,7 +79,7 @@ export async function loadOnnxEncoder(
   return {
     info,
     async embed(batch: ImageBatch, opts: PreprocessOptions) {
-      const layoutUsed = layout ?? opts.layout;
+      const layoutUsed = info.layout ?? opts.layout;
       const per = fixedBatch ?? batch.count;
       const stride = batch.size * batch.size * 3;
       let dim = 0;

@@ -3,6 +3,7 @@
  * TensorFlow.js encoders so that both pool the same way.
  */
 import type { Layout, Pooling } from '../options';
+import type { EncoderInfo } from '../types';
 
 /**
  * Which axis of an output holds the features: rank 2 `[B, C]` and rank 3 `[B, tokens, C]`
@@ -92,4 +93,13 @@ export function inferInputGeometry(shape: readonly number[]): { layout: Layout |
 
 export function dimText(d: number): string {
   return d < 0 ? '?' : String(d);
+}
+
+/** What every loader reports: names and shapes as declared, with size, layout and embedding length read from them. */
+export function describeEncoder(
+  declared: Pick<EncoderInfo, 'format' | 'sha256' | 'inputName' | 'outputName' | 'inputShape'>,
+  outputShape: readonly number[],
+): EncoderInfo {
+  const { layout, inputSize } = inferInputGeometry(declared.inputShape);
+  return { ...declared, inputSize, layout, embDim: declaredEmbDim(outputShape, layout) };
 }

@@ -4,9 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Layout, PreprocessOptions } from '../options';
-import type { Encoder, EncoderInfo, ImageBatch, InputFile } from '../types';
+import type { Encoder, ImageBatch, InputFile } from '../types';
 import { toLayout } from '../image/preprocess';
-import { assertFiniteEmbeddings, declaredEmbDim, inferInputGeometry, poolOutput } from './pooling';
+import { assertFiniteEmbeddings, describeEncoder, poolOutput } from './pooling';
 
 type TfjsFormat = 'tfjs-graph' | 'tfjs-layers';
 
@@ -100,22 +100,12 @@ export async function loadTfjsEncoder(
     const reason = err instanceof Error ? err.message.replace(/\s+/g, ' ') : String(err);
     throw new Error(`${modelFile.path} could not be loaded by TensorFlow.js (${reason}): re-export with tensorflowjs_converter`);
   }
-  const { layout, inputSize } = inferInputGeometry(inputShape);
-  const info: EncoderInfo = {
-    format,
-    sha256,
-    inputName,
-    outputName,
-    inputShape,
-    inputSize,
-    layout,
-    embDim: declaredEmbDim(outputShape, layout),
-  };
+  const info = describeEncoder({ format, sha256, inputName, outputName, inputShape }, outputShape);
 
   return {
     info,
     async embed(batch: ImageBatch, opts: PreprocessOptions) {
-      const layoutUsed: Layout = layout ?? opts.layout;
+      const layoutUsed: Layout = info.layout ?? opts.layout;
       const s = batch.size;
       const dims: [number, number, number, number] =
         layoutUsed === 'nchw' ? [batch.count, 3, s, s] : [batch.count, s, s, 3];

@@ -30,13 +30,7 @@ export function ExportPanel({ verdicts }: { verdicts: Verdicts }) {
     if (!run || threshold === null) return setError('No finished run to summarise.');
     setError(null);
     // With labels, the same rebuild collapse the ROC panel shows (computed in the worker).
-    let collapse: number | null = null;
-    const subset = verdicts.subset;
-    if (subset) {
-      const labels: (number | null)[] = new Array(files.length).fill(null);
-      subset.index.forEach((row, k) => (labels[row] = subset.labels[k]));
-      collapse = await rebuildCollapse(labels).catch(() => null);
-    }
+    const collapse = verdicts.subset ? await rebuildCollapse(verdicts.subset, files.length) : null;
     const summary = runSummary(useStudio.getState(), run, threshold, flagged, collapse);
     download('summary.json', JSON.stringify(summary, null, 2) + '\n', 'application/json');
   };

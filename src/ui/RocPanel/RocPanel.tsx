@@ -25,11 +25,7 @@ function CollapseStat({ verdicts }: { verdicts: Verdicts }) {
   useEffect(() => {
     if (!subset) return;
     let live = true;
-    const labels: (number | null)[] = new Array(counts.total).fill(null);
-    subset.index.forEach((row, k) => (labels[row] = subset.labels[k]));
-    rebuildCollapse(labels)
-      .then((value) => live && setResult({ for: subset, value }))
-      .catch(() => live && setResult({ for: subset, value: null }));
+    void rebuildCollapse(subset, counts.total).then((value) => live && setResult({ for: subset, value }));
     return () => {
       live = false;
     };
