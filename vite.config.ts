@@ -1,5 +1,13 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { CSP_META } from './scripts/headers.mjs';
+
+// The production index.html carries the CSP as a meta tag (dev keeps Vite's inline preamble).
+const cspMeta = {
+  name: 'csp-meta',
+  apply: 'build' as const,
+  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CSP_META }, injectTo: 'head-prepend' as const }],
+};
 
 // Cross-origin isolation gives the page SharedArrayBuffer (ONNX Runtime's wasm threads).
 // scripts/serve.mjs sends the same headers for the production build.
@@ -11,7 +19,7 @@ const isolation = {
 // The .wasm binaries of tfjs and ONNX Runtime are imported with `?url` in src/worker/, so
 // Vite copies them into dist/assets and nothing is fetched from a CDN.
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), cspMeta],
   worker: { format: 'es' },
   server: { headers: isolation },
   preview: { headers: isolation },

@@ -2,13 +2,14 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEMO, E2E_EPOCHS, longTasks, observeLongTasks, pageNow, shot, waitForPhase, watchRequests } from './helpers';
+import { DEMO, E2E_EPOCHS, longTasks, observeLongTasks, pageNow, shot, waitForPhase, watchCspViolations, watchRequests } from './helpers';
 
 const IMAGES = (JSON.parse(readFileSync(join(DEMO, 'manifest.json'), 'utf8')) as { images: string[] }).images.length;
 
 test('the demo loads, trains in the worker and shows a detection', async ({ page, baseURL }) => {
   const requests = watchRequests(page, new URL(baseURL!).origin);
   await observeLongTasks(page);
+  const cspViolations = await watchCspViolations(page);
   await page.goto('/');
   await expect(page.locator('[data-phase]')).toHaveAttribute('data-phase', 'idle');
   await shot(page, '01-idle');
@@ -37,4 +38,6 @@ test('the demo loads, trains in the worker and shows a detection', async ({ page
   await page.getByRole('listbox', { name: 'Samples by score' }).scrollIntoViewIfNeeded();
   await shot(page, '05-results');
   expect(requests.external, 'requests that left the origin').toEqual([]);
+  // The whole flow (workers, wasm of tfjs and ONNX Runtime, images) runs under the CSP.
+  expect(await cspViolations(), 'Content-Security-Policy violations').toEqual([]);
 });

@@ -117,3 +117,17 @@ export function auroc(pos: number[], neg: number[]): number {
   for (const p of pos) for (const n of neg) wins += p > n ? 1 : p === n ? 0.5 : 0;
   return wins / (pos.length * neg.length);
 }
+
+/** Records every Content-Security-Policy violation the page reports (there must be none). */
+export async function watchCspViolations(page: Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const w = window as unknown as { __csp: string[] };
+    w.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const messages: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) messages.push(m.text());
+  });
+  return async () => [...messages, ...(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp))];
+}

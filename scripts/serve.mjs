@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { URL, fileURLToPath } from 'node:url';
+import { SECURITY_HEADERS } from './headers.mjs';
 
 const root = resolve(fileURLToPath(new URL('../dist', import.meta.url)));
 const port = Number(process.env.PORT ?? 4173);
@@ -33,12 +34,7 @@ const MIME = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-const ISOLATION = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'X-Content-Type-Options': 'nosniff',
-};
+const ISOLATION = SECURITY_HEADERS;
 
 /** The file a URL path names inside dist/, or null when it is outside or absent. */
 function fileFor(urlPath) {

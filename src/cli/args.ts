@@ -23,6 +23,7 @@ import {
   type ThresholdRule,
   type TrainOptions,
 } from '../core/options';
+import { checkNormalisation } from '../core/encoder/resolve';
 
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {}
@@ -37,6 +38,8 @@ export interface ScanArgs {
   checkpoint: string | null;
   cache: boolean;
   quiet: boolean;
+  /** Replace read-only output files. */
+  force: boolean;
   /** Only what the user gave; the model and core defaults fill the rest. */
   pre: Partial<PreprocessOptions>;
   train: TrainOptions;
@@ -84,6 +87,8 @@ Threshold and output:
   --json <file>          summary: counts, rule, threshold, settings, timings, power, metrics
   --no-cache             do not read or write the embedding cache (.cache/dede/ under the
                          current folder, or $XDG_CACHE_HOME/dede)
+  --force                replace output files that are read-only (outputs are never
+                         allowed to be an input: the encoder, labels or an image)
   --quiet                no progress or settings on stderr (errors and warnings still)
   -h, --help             this text
 
@@ -143,6 +148,7 @@ const SCAN_OPTIONS = {
   checkpoint: { type: 'string' },
   'no-cache': { type: 'boolean' },
   quiet: { type: 'boolean' },
+  force: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -178,6 +184,13 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
   const background = rgbArg('background', str('background'));
   if (background) pre.background = background;
 
+  try {
+    checkNormalisation({ ...DEFAULT_PREPROCESS, ...pre });
+  } catch (err) {
+    // Word the core's rule with the flag names the user typed.
+    throw new UsageError(`--${(err as Error).message}`);
+  }
+
   const preset = oneOf<PresetName>('preset', str('preset'), Object.keys(MODEL_PRESETS) as PresetName[]);
   const base: TrainOptions = preset === 'paper' ? { ...PAPER_TRAIN } : { ...DEFAULT_TRAIN };
   const train: TrainOptions = {
@@ -209,6 +222,7 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     checkpoint: str('checkpoint') ?? null,
     cache: !values['no-cache'],
     quiet: Boolean(values.quiet),
+    force: Boolean(values.force),
     pre,
     train,
     score,

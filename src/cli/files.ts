@@ -2,9 +2,12 @@
  * Reading the command's inputs from disk into core's InputFile shape (paths relative to the
  * given root, with `/`), with errors that say which path is wrong and what to do.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 import type { InputFile } from '../core/types';
+import { checkShardPath, declaredWeightBytes } from '../core/encoder/shards';
+import { isHiddenPath } from '../core/image/decode';
 
 /** A problem with the user's inputs (exit code 1, one line). */
 export class InputError extends Error {}
@@ -41,26 +44,47 @@ async function statOrNull(p: string) {
 }
 
 /**
- * Every file under `dir`, recursively, sorted by relative path; dot-files and dot-folders
- * (.DS_Store, .git) are left out. Unreadable files come back with empty bytes and a reason.
+ * Every file under `dir`, recursively, sorted by relative path. Symbolic links are followed to
+ * regular files and folders (a folder reached twice, a link loop, is walked once); hidden
+ * files and folders (core's isHiddenPath: .DS_Store, .git) are left out, as in the app. What
+ * cannot be used (a broken link, a device or pipe, an unreadable file) comes back in
+ * `unreadable` with the reason, never silently dropped.
  */
 export async function readFolder(dir: string, flag: string): Promise<{ files: InputFile[]; unreadable: { path: string; reason: string }[] }> {
   const st = await statOrNull(dir);
   if (!st) throw new InputError(`${flag} ${dir}: no such folder`);
   if (!st.isDirectory()) throw new InputError(`${flag} ${dir} is a file: give the folder that holds the images`);
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   const rel: string[] = [];
-  for (const e of entries) {
-    if (!e.isFile()) continue;
-    // Node >= 20.12 names the folder `parentPath`; older 20.x call it `path`.
-    const parent = (e as { parentPath?: string }).parentPath ?? (e as unknown as { path: string }).path;
-    const relPath = path.relative(dir, path.join(parent, e.name)).split(path.sep).join('/');
-    if (relPath.split('/').some((part) => part.startsWith('.'))) continue;
-    rel.push(relPath);
-  }
+  const unreadable: { path: string; reason: string }[] = [];
+  const visited = new Set<string>();
+  const walk = async (abs: string, prefix: string): Promise<void> => {
+    const real = await realpath(abs);
+    if (visited.has(real)) {
+      if (prefix) unreadable.push({ path: prefix.slice(0, -1), reason: 'a link to a folder already scanned (skipped to avoid a loop)' });
+      return;
+    }
+    visited.add(real);
+    const entries = await readdir(abs, { withFileTypes: true });
+    for (const e of entries) {
+      const relPath = prefix + e.name;
+      if (isHiddenPath(relPath)) continue;
+      const full = path.join(abs, e.name);
+      let kind: Stats | null = null;
+      if (e.isSymbolicLink()) {
+        kind = await statOrNull(full);
+        if (!kind) {
+          unreadable.push({ path: relPath, reason: 'a broken symbolic link' });
+          continue;
+        }
+      }
+      if (kind ? kind.isDirectory() : e.isDirectory()) await walk(full, `${relPath}/`);
+      else if (kind ? kind.isFile() : e.isFile()) rel.push(relPath);
+      else unreadable.push({ path: relPath, reason: 'not a regular file (a device, pipe or socket)' });
+    }
+  };
+  await walk(dir, '');
   rel.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const files: InputFile[] = [];
-  const unreadable: { path: string; reason: string }[] = [];
   for (const p of rel) {
     try {
       files.push({ path: p, bytes: new Uint8Array(await readFile(path.join(dir, p))) });
@@ -73,7 +97,10 @@ export async function readFolder(dir: string, flag: string): Promise<{ files: In
 
 /**
  * The encoder's files: an ONNX file alone, or a model.json (or a folder holding one) with the
- * weight shards its manifest lists, read from next to it. Missing shards are left for core to
+ * weight shards its manifest lists, read from next to it. A shard path must stay inside the
+ * model's folder (core's checkShardPath, then the real path after links), be a regular file
+ * and be no larger than the weights the manifest declares: a manifest is untrusted data, and
+ * `../../etc/passwd` or `/dev/zero` must never be read. Missing shards are left for core to
  * report, so that the browser and the CLI say the same thing.
  */
 export async function readEncoderFiles(p: string): Promise<InputFile[]> {
@@ -86,6 +113,8 @@ export async function readEncoderFiles(p: string): Promise<InputFile[]> {
       throw new InputError(`--encoder ${p} is a folder without model.json: give the .onnx file or the TensorFlow.js model.json`);
     }
   }
+  const fileStat = await statOrNull(file);
+  if (!fileStat?.isFile()) throw new InputError(`--encoder ${file} is not a regular file: give the .onnx file or the model.json`);
   const main: InputFile = { path: path.basename(file), bytes: new Uint8Array(await readFile(file)) };
   const files = [main];
   if (!main.path.toLowerCase().endsWith('.json')) return files;
@@ -96,13 +125,54 @@ export async function readEncoderFiles(p: string): Promise<InputFile[]> {
     return files; // not JSON at all: core says what it is not
   }
   if (!Array.isArray(manifest)) return files;
+  const modelDir = await realpath(path.dirname(file));
+  const declared = declaredWeightBytes(manifest);
+  let readSoFar = 0;
   for (const group of manifest) {
     for (const shard of Array.isArray(group?.paths) ? group.paths : []) {
-      const shardPath = path.join(path.dirname(file), String(shard));
-      if (await statOrNull(shardPath)) files.push({ path: String(shard), bytes: new Uint8Array(await readFile(shardPath)) });
+      let rel: string;
+      try {
+        rel = checkShardPath(String(shard), main.path);
+      } catch (err) {
+        throw new InputError(`--encoder ${p}: ${(err as Error).message}`);
+      }
+      const shardPath = path.join(path.dirname(file), rel);
+      const shardStat = await statOrNull(shardPath);
+      if (!shardStat) continue;
+      const real = await realpath(shardPath);
+      if (path.relative(modelDir, real).startsWith('..')) {
+        throw new InputError(`--encoder ${p}: the weight file "${shard}" is a link that leads out of the model's folder: copy the weight files into the folder that holds ${main.path}`);
+      }
+      if (!shardStat.isFile()) {
+        throw new InputError(`--encoder ${p}: the weight file "${shard}" is not a regular file (a device, pipe or folder): give the real weight files`);
+      }
+      readSoFar += shardStat.size;
+      if (declared !== null && readSoFar > declared) {
+        throw new InputError(
+          `--encoder ${p}: the weight files are larger than the ${declared} bytes of weights ${main.path} declares ("${shard}" is ${shardStat.size} bytes): they are not this model's weights; re-export with tensorflowjs_converter`,
+        );
+      }
+      files.push({ path: rel, bytes: await readBounded(shardPath, shardStat.size) });
     }
   }
   return files;
+}
+
+/** Reads at most `limit` bytes (a file that grows after stat is cut, not read without end). */
+async function readBounded(file: string, limit: number): Promise<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const buf = new Uint8Array(limit);
+    let at = 0;
+    while (at < limit) {
+      const { bytesRead } = await handle.read(buf, at, limit - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return at === limit ? buf : buf.subarray(0, at);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Reads a text file the user named (labels), or fails with the flag's name. */

@@ -2,8 +2,8 @@
  * `dede scan`: reads the inputs from disk, runs core's runScan on the Node backends, and
  * writes scores.csv and the --json summary. All computing happens in src/core.
  */
-import { existsSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadEncoder, resolvePreprocess } from '../core/encoder';
@@ -18,30 +18,11 @@ import { setupNodeBackend } from './backend';
 import { DiskEmbeddingStore, defaultCacheDir } from './diskCache';
 import { InputError, readEncoderFiles, readFolder, readTextFile } from './files';
 import { ProgressPrinter, formatDuration } from './progress';
-
-async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, file);
-}
+import { checkOutputs, encoderFilePaths, writeAtomic } from './outputs';
 
 async function loadWebpDecoder(): Promise<void> {
   const require = createRequire(import.meta.url);
   initWebp(new Uint8Array(await readFile(require.resolve('@cwasm/webp/webp.wasm'))));
-}
-
-/** Fails early, before any work, when an output cannot be written where asked. */
-async function checkWritable(file: string, flag: string): Promise<void> {
-  const dir = path.dirname(path.resolve(file));
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch {
-    throw new InputError(`${flag} ${file}: cannot create its folder ${dir}`);
-  }
-  if (existsSync(file) && statSync(file).isDirectory()) {
-    throw new InputError(`${flag} ${file} is a folder: give a file name`);
-  }
 }
 
 export interface ScanStreams {
@@ -58,8 +39,14 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
   };
   const warn = (msg: string) => printer.say(msg);
 
-  await checkWritable(args.out, '--out');
-  if (args.json) await checkWritable(args.json, '--json');
+  await checkOutputs({
+    out: args.out,
+    json: args.json,
+    checkpoint: args.checkpoint,
+    inputFiles: [...(await encoderFilePaths(args.encoder)), args.labels],
+    inputDirs: [args.images, args.aux],
+    force: args.force,
+  });
   const [backend] = await Promise.all([setupNodeBackend(), loadWebpDecoder()]);
   if (backend.fallbackReason) warn(`warning: ${backend.fallbackReason}; using tfjs ${backend.tfjs} (much slower)`);
 
@@ -71,6 +58,12 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     const labels = args.labels ? parseLabelsFile(await readTextFile(args.labels, '--labels'), args.labels) : null;
     const suspect = await readFolder(args.images, '--images');
     const aux = args.aux ? await readFolder(args.aux, '--aux') : null;
+    for (const [flag, dir, found] of [['--images', args.images, suspect], ['--aux', args.aux, aux]] as const) {
+      if (found && found.files.length === 0 && found.unreadable.length > 0) {
+        const first = found.unreadable[0];
+        throw new InputError(`${flag} ${dir} holds no readable file (${found.unreadable.length} skipped; ${first.path}: ${first.reason}): give a folder of images`);
+      }
+    }
     const resume = args.checkpoint && existsSync(args.checkpoint) ? new Uint8Array(await readFile(args.checkpoint)) : null;
 
     const store: EmbeddingStore = args.cache ? new DiskEmbeddingStore(defaultCacheDir(), warn) : new MemoryEmbeddingStore();

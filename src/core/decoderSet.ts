@@ -8,7 +8,8 @@
  * it, so longer training can only help. K = 1 is the paper's behaviour (train and score on
  * all); with an auxiliary training folder there is nothing to hold out and one decoder is used.
  */
-import type { ModelConfig, TrainOptions, ScoreOptions } from './options';
+import type { ModelConfig, TrainOptions } from './options';
+import type { MaskScoring } from './model/score';
 import { MODEL_PRESETS } from './options';
 import {
   checkpointFromBytes,
@@ -32,10 +33,22 @@ import type { ScoreHooks } from './model/score';
 /** Rows of the scored set that decoder f holds out (and scores). `null`: one decoder, no hold-out. */
 export type FoldParts = number[][] | null;
 
+/**
+ * What a decoder set was trained for: the encoder's sha-256 and a hash of the training and
+ * scored images (paths and contents) with their preprocessing. A checkpoint carries it so a
+ * resume with another encoder or other images is refused, not silently scored.
+ */
+export interface SetIdentity {
+  encoder: string;
+  images: string;
+}
+
 export interface DecoderSet {
   /** parts[f] = rows scored by decoder f; null when one decoder scores every row. */
   parts: FoldParts;
   states: TrainState[];
+  /** Set by the caller that knows the inputs (runScan); saved in and read from the bytes. */
+  identity?: SetIdentity | null;
 }
 
 /** Seeded balanced split of rows 0..n-1 into k parts (k >= 2), each sorted ascending. */
@@ -161,7 +174,7 @@ export function scoredData(set: DecoderSet, data: TrainData, f: number): TrainDa
 export async function scoreWithSet(
   set: DecoderSet,
   data: TrainData,
-  opts: ScoreOptions & { seed: number; batch?: number },
+  opts: MaskScoring,
   hooks: ScoreHooks = {},
 ): Promise<Float32Array> {
   if (!set.parts) return scoreImages(set.states[0].model, data, opts, hooks);
@@ -187,7 +200,7 @@ const MAGIC = 'DEDESET1';
 export async function decoderSetToBytes(set: DecoderSet, asyncReadback = false): Promise<Uint8Array> {
   const cps: Uint8Array[] = [];
   for (const s of set.states) cps.push(checkpointToBytes(asyncReadback ? await saveCheckpointAsync(s) : saveCheckpoint(s)));
-  const header = new TextEncoder().encode(JSON.stringify({ parts: set.parts, decoders: cps.length }));
+  const header = new TextEncoder().encode(JSON.stringify({ parts: set.parts, decoders: cps.length, identity: set.identity ?? null }));
   const size = 8 + 4 + header.length + cps.reduce((a, c) => a + 4 + c.length, 0);
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
@@ -212,7 +225,11 @@ export function decoderSetFromBytes(bytes: Uint8Array): DecoderSet {
   if (bytes.length < 12) throw fail();
   const hLen = view.getUint32(8, true);
   if (12 + hLen > bytes.length) throw fail();
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hLen))) as { parts: FoldParts; decoders: number };
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + hLen))) as {
+    parts: FoldParts;
+    decoders: number;
+    identity?: SetIdentity | null;
+  };
   const states: TrainState[] = [];
   let at = 12 + hLen;
   for (let i = 0; i < header.decoders; i++) {
@@ -223,7 +240,7 @@ export function decoderSetFromBytes(bytes: Uint8Array): DecoderSet {
     states.push(loadCheckpoint(checkpointFromBytes(bytes.slice(at + 4, at + 4 + len))));
     at += 4 + len;
   }
-  return { parts: header.parts, states };
+  return { parts: header.parts, states, identity: header.identity ?? null };
 }
 
 /** Frees every decoder's tensors. */

@@ -37,6 +37,19 @@ describe('loadImages', () => {
     expect(events.at(-1)).toMatchObject({ phase: 'decoding', done: 4, total: 4 });
   });
 
+  it('leaves hidden files and folders out without listing them (one rule for the app and the CLI)', async () => {
+    const files: InputFile[] = [
+      { path: '.DS_Store', bytes: new TextEncoder().encode('mac') },
+      { path: 'sub/._a.png', bytes: solidPng([1, 2, 3]) },
+      { path: '.git/objects/x.png', bytes: solidPng([1, 2, 3]) },
+      { path: 'a.png', bytes: solidPng([255, 0, 51]) },
+    ];
+    const r = await loadImages(files, pre);
+    expect(r.paths).toEqual(['a.png']);
+    expect(r.skipped).toEqual([]);
+    await expect(loadImages(files.slice(0, 3), pre)).rejects.toThrow(/is empty/);
+  });
+
   it('throws when the folder is empty or nothing in it is usable', async () => {
     await expect(loadImages([], pre)).rejects.toThrow('the image folder is empty');
     await expect(loadImages([{ path: 'x.png', bytes: Uint8Array.from([0]) }], pre, {}, 'my folder')).rejects.toThrow(

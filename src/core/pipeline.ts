@@ -4,7 +4,7 @@
  */
 import type { PreprocessOptions } from './options';
 import type { Embeddings, Encoder, ImageBatch, InputFile, SkippedFile } from './types';
-import { decodeImage, isImagePath } from './image/decode';
+import { decodeImage, isHiddenPath, isImagePath } from './image/decode';
 import { errorText } from './image/limits';
 import { preprocessImages } from './image/preprocess';
 import { sha256Hex } from './hash';
@@ -36,6 +36,7 @@ export async function loadImages(
   hooks: JobHooks = {},
   what = 'the image folder',
 ): Promise<LoadedImages> {
+  files = files.filter((f) => !isHiddenPath(f.path));
   if (files.length === 0) throw new Error(`${what} is empty: it must hold PNG, JPEG, WebP or BMP images`);
   const stride = pre.size * pre.size * 3;
   const clock = new EtaClock(files.length);

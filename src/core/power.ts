@@ -4,8 +4,8 @@
  * simulates exactly that; if the decoder rebuilds swapped pairs clearly worse than own pairs,
  * it can expose a backdoor on this data. Power = AUROC(swapped scores vs own scores).
  */
-import type { ScoreOptions } from './options';
 import { DedeModel, scoreImages, type TrainData } from './model';
+import type { MaskScoring } from './model/score';
 import { decoderForRow, type DecoderSet } from './decoderSet';
 import { Rng } from './model/rng';
 import { gatherRows } from './model/batch';
@@ -68,7 +68,7 @@ function decoderModel(decoders: PowerDecoders, f: number): DedeModel {
 export async function decoderPower(
   decoders: PowerDecoders,
   data: TrainData,
-  score: ScoreOptions & { seed: number; batch?: number },
+  score: MaskScoring,
   heldOut: boolean,
   hooks: JobHooks = {},
   opts: PowerOptions = DEFAULT_POWER,

@@ -16,7 +16,10 @@ import {
   setLossHistory,
   trainDecoderSet,
   type DecoderSet,
+  type SetIdentity,
 } from './decoderSet';
+import { sha256Hex } from './hash';
+import { keepCount } from './model/patches';
 import { MODEL_PRESETS } from './options';
 import { embedAll, loadImages, type LoadedImages } from './pipeline';
 import { decoderPower, type DecoderPower, type PowerOptions } from './power';
@@ -91,6 +94,8 @@ export interface ScanResult {
   lossHistory: number[];
   /** Epochs already done in the checkpoint the run resumed from, or null. */
   resumedFromEpoch: number | null;
+  /** Epochs the decoders actually trained (more than asked when a checkpoint had more). */
+  epochsTrained: number;
 }
 
 /**
@@ -101,11 +106,19 @@ function resumeSet(
   bytes: Uint8Array,
   dims: { imageSize: number; embDim: number },
   train: TrainOptions,
-  expected: { decoders: number; rows: number },
+  expected: { decoders: number; rows: number; identity: SetIdentity },
 ): DecoderSet {
   const set = decoderSetFromBytes(bytes);
   const redo = 'use another checkpoint file, or delete it to train afresh';
   try {
+    const id = set.identity;
+    if (!id) throw new Error(`the checkpoint does not record which encoder and images it was trained for (an older format): ${redo}`);
+    if (id.encoder !== expected.identity.encoder) {
+      throw new Error(`the checkpoint was trained for another encoder (sha-256 ${id.encoder.slice(0, 12)}..., this one is ${expected.identity.encoder.slice(0, 12)}...): ${redo}`);
+    }
+    if (id.images !== expected.identity.images) {
+      throw new Error(`the checkpoint was trained on other images or other preprocessing than this scan's: ${redo}`);
+    }
     const cfg = JSON.stringify(MODEL_PRESETS[train.preset]);
     set.states.forEach((state, f) => {
       const m = state.model;
@@ -131,6 +144,13 @@ function resumeSet(
     throw err;
   }
   return set;
+}
+
+/** Hash of what the decoders train on and score: every image's path and sha-256, and the preprocessing. */
+async function setIdentity(encoderSha: string, pre: PreprocessOptions, suspect: LoadedImages, aux: LoadedImages | null): Promise<SetIdentity> {
+  const list = (l: LoadedImages) => l.paths.map((p, i) => [p, l.imageShas[i]]);
+  const text = JSON.stringify({ pre, suspect: list(suspect), aux: aux ? list(aux) : null });
+  return { encoder: encoderSha, images: await sha256Hex(new TextEncoder().encode(text)) };
 }
 
 /** Runs a scan; rejects with CancelledError when `hooks.shouldStop` says stop. */
@@ -171,13 +191,26 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
   checkStop(hooks);
 
   const dims = { imageSize: pre.size, embDim: emb.dim };
+  const patch = MODEL_PRESETS[input.train.preset].patch;
+  if (input.score.masks > 1 && keepCount((pre.size / patch) ** 2, input.score.scoreMask) === 0) {
+    hooks.onNote?.(
+      `note: ${input.score.masks} score masks have no effect here: at score mask ${input.score.scoreMask} no patch of a ${pre.size} px image stays visible, so every mask gives the same rebuild`,
+    );
+  }
   // Cross-fitting only applies when the decoders train on the very images they score.
   const crossFit = aux === null;
   const decoders = crossFit ? input.train.folds : 1;
+  const identity = await setIdentity(encoder.info.sha256, pre, suspect, aux);
   const set = input.resume
-    ? resumeSet(input.resume, dims, input.train, { decoders, rows: suspect.paths.length })
-    : createDecoderSet(dims, input.train, suspect.paths.length, crossFit);
+    ? resumeSet(input.resume, dims, input.train, { decoders, rows: suspect.paths.length, identity })
+    : { ...createDecoderSet(dims, input.train, suspect.paths.length, crossFit), identity };
   const resumedFromEpoch = input.resume ? Math.min(...set.states.map((st) => st.epoch)) : null;
+  const checkpointEpochs = resumedFromEpoch === null ? null : Math.max(...set.states.map((st) => st.epoch));
+  if (checkpointEpochs !== null && checkpointEpochs > input.train.epochs) {
+    hooks.onNote?.(
+      `note: the checkpoint's decoders already trained ${checkpointEpochs} epochs, more than the ${input.train.epochs} asked; they are used as they are (delete the checkpoint to train ${input.train.epochs} epochs afresh)`,
+    );
+  }
   const onCheckpoint = hooks.onCheckpoint;
   try {
     const { stopped } = await timed('training', () =>
@@ -234,6 +267,7 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
       decoders: set.states.length,
       lossHistory: setLossHistory(set),
       resumedFromEpoch,
+      epochsTrained: Math.max(...set.states.map((st) => st.epoch)),
     };
   } finally {
     disposeDecoderSet(set);

@@ -70,6 +70,29 @@ export function resolvePreprocess(
     background: given.background ?? DEFAULT_PREPROCESS.background,
     pooling: given.pooling ?? DEFAULT_PREPROCESS.pooling,
   };
-  if (pre.std.some((s) => !(s > 0))) throw new Error(`std ${pre.std.join(',')} must be positive in every channel`);
+  checkNormalisation(pre);
   return { pre, notes };
+}
+
+/**
+ * Mean and std apply to pixels on [0, 1], background is 0-255. Values outside these ranges are
+ * almost always a unit mistake (mean 123.7 is 0-255 units) or a typo (std 1e-30 turns every
+ * pixel into a huge number and the scores into NaN after the whole training): refuse them now.
+ */
+export function checkNormalisation(pre: Pick<PreprocessOptions, 'mean' | 'std' | 'background'>): void {
+  const list = (v: readonly number[]) => v.join(',');
+  if (pre.std.some((s) => !Number.isFinite(s) || s <= 0)) throw new Error(`std ${list(pre.std)} must be positive in every channel`);
+  if (pre.std.some((s) => s < 1e-3 || s > 2)) {
+    throw new Error(
+      `std ${list(pre.std)} is outside 0.001-2: give it for pixels on [0,1] (ImageNet's is 0.229,0.224,0.225; divide 0-255 values by 255)`,
+    );
+  }
+  if (pre.mean.some((m) => !Number.isFinite(m) || m < -1 || m > 2)) {
+    throw new Error(
+      `mean ${list(pre.mean)} is outside -1 to 2: give it for pixels on [0,1] (ImageNet's is 0.485,0.456,0.406; divide 0-255 values by 255)`,
+    );
+  }
+  if (pre.background.some((b) => !Number.isInteger(b) || b < 0 || b > 255)) {
+    throw new Error(`background ${list(pre.background)} must be three whole numbers from 0 to 255, e.g. 255,255,255`);
+  }
 }

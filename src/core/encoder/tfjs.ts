@@ -7,6 +7,7 @@ import type { Layout, PreprocessOptions } from '../options';
 import type { Encoder, ImageBatch, InputFile } from '../types';
 import { toLayout } from '../image/preprocess';
 import { assertFiniteEmbeddings, describeEncoder, poolOutput } from './pooling';
+import { checkShardPath } from './shards';
 
 type TfjsFormat = 'tfjs-graph' | 'tfjs-layers';
 
@@ -31,10 +32,14 @@ function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** Finds a shard listed in model.json: next to model.json first, then by bare file name. */
+/**
+ * Finds a shard listed in model.json: next to model.json first, then by bare file name.
+ * Throws for a path that leaves the model's folder (shards.ts), before any match.
+ */
 function findShard(files: InputFile[], modelPath: string, shard: string): InputFile | undefined {
-  const wanted = dirOf(modelPath) + shard.replace(/^\.\//, '');
-  return files.find((f) => f.path === wanted) ?? files.find((f) => baseName(f.path) === baseName(shard));
+  const canonical = checkShardPath(shard, modelPath);
+  const wanted = dirOf(modelPath) + canonical;
+  return files.find((f) => f.path === wanted) ?? files.find((f) => baseName(f.path) === baseName(canonical));
 }
 
 function shapeOf(shape: readonly (number | null)[] | undefined): number[] {

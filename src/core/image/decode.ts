@@ -15,6 +15,15 @@ const EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'bmp'];
 const EXPECTED = 'PNG, JPEG, WebP or BMP expected';
 
 /** True when the path's extension (case-insensitive) is png, jpg, jpeg, webp or bmp: the folder-walk filter. */
+/**
+ * Dot-files and anything inside a dot-folder (.DS_Store, ._photo.jpg, .git/): system and tool
+ * files, never the analyst's images. Left out of every input set, in the CLI and the app alike,
+ * without being listed as skipped.
+ */
+export function isHiddenPath(path: string): boolean {
+  return path.split('/').some((part) => part.startsWith('.') && part !== '.' && part !== '..');
+}
+
 export function isImagePath(path: string): boolean {
   const name = path.slice(path.lastIndexOf('/') + 1);
   const dot = name.lastIndexOf('.');

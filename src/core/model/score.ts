@@ -30,6 +30,9 @@ export interface ScoreHooks {
 
 export const DEFAULT_SCORE_BATCH = 128;
 
+/** What mask-based scoring needs of the score options. */
+export type MaskScoring = Pick<ScoreOptions, 'scoreMask' | 'masks'> & { seed: number; batch?: number };
+
 /** Masks of images `idx` for pass k (per-image streams, independent of batching). */
 export function scoreMaskPlan(model: DedeModel, idx: ArrayLike<number>, ratio: number, seed: number, k: number): MaskPlan {
   return planMasks(idx.length, model.tokens, ratio, (b) => Rng.derive(seed, STREAM.scoreMask, k, idx[b]));
@@ -44,7 +47,7 @@ const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolv
 export async function scoreImages(
   model: DedeModel,
   data: TrainData,
-  opts: ScoreOptions & { seed: number; batch?: number },
+  opts: MaskScoring,
   hooks: ScoreHooks = {},
 ): Promise<Float32Array> {
   checkData(data, model.imageSize, model.embDim);

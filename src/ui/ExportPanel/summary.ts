@@ -52,6 +52,7 @@ export function runSummary(s: StudioState, run: RunResult, threshold: number, fl
     decoders: run.decoders,
     lossHistory: run.lossHistory,
     resumedFromEpoch: run.resumedFrom > 0 ? run.resumedFrom : null,
+    epochsTrained: run.epochsTrained,
   };
   return {
     ...scanSummary(result),
