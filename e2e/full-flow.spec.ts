@@ -50,6 +50,8 @@ test('full flow: files in, train with pause/resume, threshold, export CSV with A
   await expect(page.getByRole('button', { name: 'Pause' })).toBeVisible();
   await waitForPhase(page, 'done');
   await shot(page, '12-done');
+  // Each sample shows its own rebuild beside its best counterfactual rebuild.
+  await expect(page.getByLabel("Best rebuild from another image's embedding").first()).toBeVisible({ timeout: 60_000 });
 
   // With labels the worker measures whether the detection comes from a backdoor target:
   // the triggered images' rebuilds collapse onto one image (core/collapse.ts).
@@ -74,7 +76,8 @@ test('full flow: files in, train with pause/resume, threshold, export CSV with A
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
   expect(download.suggestedFilename()).toBe('scores.csv');
   const rows = parseCsv(readFileSync(await download.path(), 'utf8'));
-  expect(rows[0]).toEqual(['file', 'score', 'flagged', 'override']);
+  // The CLI's columns, the app's override, then the witnesses (core's witnessColumns).
+  expect(rows[0]).toEqual(['file', 'score', 'flagged', 'override', 'flagged_by', 'dede_raw', 'dede', 'density', 'dede_best_donor']);
   const body = rows.slice(1);
   expect(body).toHaveLength(MANIFEST.images.length);
   const scores = body.map((r) => Number(r[1]));
@@ -95,11 +98,14 @@ test('full flow: files in, train with pause/resume, threshold, export CSV with A
     rule: string;
     metrics: { auroc: number };
     rebuildCollapse: number | null;
+    verdict: { witnesses: { name: string; auroc: number | null }[]; rawAuroc: number | null };
   };
   expect(summary.counts.images).toBe(MANIFEST.images.length);
   expect(summary.rule).toBe('youden');
   expect(summary.metrics.auroc).toBeGreaterThanOrEqual(0.9);
   expect(summary.rebuildCollapse).not.toBeNull();
+  expect(summary.verdict.witnesses.map((w) => w.name)).toEqual(['dede', 'density']);
+  console.log(`app witnesses: ${JSON.stringify(summary.verdict.witnesses)}, raw DeDe AUROC ${summary.verdict.rawAuroc}`);
   expect((await collapse.innerText()).startsWith(summary.rebuildCollapse!.toFixed(3))).toBe(true);
   expect(requests.external, 'requests that left the origin').toEqual([]);
 });

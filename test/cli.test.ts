@@ -1,8 +1,8 @@
 /**
  * `dede scan` as users and pipelines call it (a child process, from the repository root):
- * the exit codes, the one-line errors, the CSV contract and the two real scans of the issue.
+ * the exit codes, the one-line errors and the CSV contract (the real scans: detection.test.ts).
  */
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCsvRows, parseScoresCsv } from '../src/core/csv';
@@ -116,7 +116,7 @@ describe('dede scan: usage and bad input', () => {
     expect(run.stderr).not.toMatch(/DS_Store/);
 
     const text = readFileSync(csv, 'utf8');
-    expect(text.startsWith('file,score,flagged\n')).toBe(true);
+    expect(text.startsWith('file,score,flagged,flagged_by,')).toBe(true);
     expect(text).toContain('"a,b ""quoted"".png",');
     expect(text).toContain('"=SUM(A1).png",');
     const rows = parseScoresCsv(text);
@@ -124,12 +124,22 @@ describe('dede scan: usage and bad input', () => {
       ['=SUM(A1).png', 'a,b "quoted".png', 'deep/er/x.png', ...Array.from({ length: 10 }, (_, i) => (i % 3 === 0 ? `sub/img${i}.png` : `img${i}.png`))].sort(),
     );
     for (let i = 1; i < rows.length; i++) expect(rows[i - 1].score).toBeGreaterThanOrEqual(rows[i].score);
-    expect(parseCsvRows(text).every((r) => r.fields.length === 3)).toBe(true);
+    // file,score,flagged, then the witness columns (core's witnessColumns).
+    expect(parseCsvRows(text)[0].fields).toEqual(['file', 'score', 'flagged', 'flagged_by', 'dede_raw', 'dede', 'density', 'dede_best_donor']);
+    expect(parseCsvRows(text).every((r) => r.fields.length === 8)).toBe(true);
+    const byFile = new Map(parseCsvRows(text).slice(1).map((r) => [r.fields[0], r.fields]));
+    for (const fields of byFile.values()) {
+      expect(byFile.has(fields[7]), `best donor ${fields[7]} is a scored file`).toBe(true);
+      expect(fields[7]).not.toBe(fields[0]);
+      expect(fields[2] === '1').toBe(fields[3] !== '');
+    }
 
     const summary = JSON.parse(readFileSync(json, 'utf8'));
     expect(summary.counts).toMatchObject({ images: 13, skipped: 2 });
     expect(summary.skipped.map((s: { path: string }) => s.path)).toEqual(['broken.png', 'notes.txt']);
-    expect(summary.rule).toBe('mean:1.5');
+    expect(summary.rule).toBe('tail:0.005');
+    expect(summary.verdict.expectedFalseAlarms).toBeCloseTo(0.13, 5);
+    expect(summary.verdict.witnesses.map((w: { name: string }) => w.name)).toEqual(['dede', 'density']);
     expect(summary.counts.flagged).toBe(rows.filter((r) => r.flagged).length);
     expect(rows.every((r) => r.flagged === r.score > summary.threshold)).toBe(true);
     expect(Object.keys(summary.timings)).toEqual(['decoding', 'embedding', 'training', 'scoring', 'power', 'total']);
@@ -138,90 +148,4 @@ describe('dede scan: usage and bad input', () => {
   });
 });
 
-// The two real scans of issue 2, at the CLI's default settings.
-const DEMO = path.join(ROOT, 'public', 'demo');
-const FIX = path.join(ROOT, 'fixtures');
-const haveDemo = existsSync(path.join(DEMO, 'encoder.onnx')) && existsSync(path.join(DEMO, 'labels.csv'));
-const haveClean = existsSync(path.join(FIX, 'clean-encoder.onnx')) && existsSync(path.join(FIX, 'clean-images'));
-
-/** Reads --json after a real scan, failing with the command's stderr when it did not succeed. */
-function summaryOf(run: { code: number; stderr: string }, json: string) {
-  expect(run.code, run.stderr).toBe(0);
-  return JSON.parse(readFileSync(json, 'utf8'));
-}
-
-const REAL_SCAN_MS = 20 * 60_000;
-
-describe.runIf(haveDemo)('dede scan on the backdoored demo encoder (default settings)', () => {
-  it(
-    'ranks the triggered images first: AUROC >= 0.9 against labels.csv',
-    async () => {
-      const out = tempDir();
-      const json = path.join(out, 'summary.json');
-      const run = await runDede(
-        ['scan', '--encoder', path.join(DEMO, 'encoder.onnx'), '--images', path.join(DEMO, 'images'), '--norm', 'cifar10',
-          '--out', path.join(out, 'scores.csv'), '--labels', path.join(DEMO, 'labels.csv'), '--json', json, '--no-cache'],
-        { timeoutMs: REAL_SCAN_MS },
-      );
-      const summary = summaryOf(run, json);
-      console.log(`demo scan: AUROC ${summary.metrics.auroc}, power ${summary.power?.auroc}, ${run.seconds.toFixed(0)} s`, summary.timings);
-      expect(summary.counts.images).toBe(1000);
-      expect(summary.metrics.labelled).toBe(1000);
-      // Issue 2 asks for >= 0.9 in this test and >= 0.95 with the defaults to call the engine done.
-      expect(summary.metrics.auroc).toBeGreaterThanOrEqual(0.95);
-      // The AUROC alone does not prove DeDe's mechanism on this fixture: a white patch on dark
-      // Fashion-MNIST is a pixel outlier that any encoder's decoder rebuilds badly (the control
-      // below). What only a backdoor does is map the triggered images to one target embedding,
-      // so their rebuilds collapse: measured 0.13 here against 0.92 for the clean encoder.
-      expect(summary.rebuildCollapse).toBeLessThan(0.3);
-    },
-    REAL_SCAN_MS,
-  );
-});
-
-describe.runIf(haveDemo && haveClean)('control: the clean encoder on the same demo folder', () => {
-  it(
-    'does not collapse the triggered images: rebuild collapse > 0.5 (what the demo test tells apart)',
-    async () => {
-      const out = tempDir();
-      const json = path.join(out, 'summary.json');
-      const run = await runDede(
-        ['scan', '--encoder', path.join(FIX, 'clean-encoder.onnx'), '--images', path.join(DEMO, 'images'), '--norm', 'cifar10',
-          '--out', path.join(out, 'scores.csv'), '--labels', path.join(DEMO, 'labels.csv'), '--json', json, '--no-cache'],
-        { timeoutMs: REAL_SCAN_MS },
-      );
-      const summary = summaryOf(run, json);
-      // Not asserted, reported: the clean encoder ranks the patched images about as well (0.961
-      // measured), because they are pixel outliers (README, "What the demo shows").
-      console.log(`control scan: AUROC ${summary.metrics.auroc}, rebuild collapse ${summary.rebuildCollapse}, ${run.seconds.toFixed(0)} s`);
-      expect(run.stdout + run.stderr).toMatch(/rebuilt as diversely as clean ones/);
-      expect(summary.rebuildCollapse).toBeGreaterThan(0.5);
-    },
-    REAL_SCAN_MS,
-  );
-});
-
-describe.runIf(haveClean)('dede scan with a clean encoder (default settings)', () => {
-  // KNOWN GAP, stated in the README: issue 2 asks for <= 10% flagged here, and the engine
-  // flags 11.75% (47/400; 11.9% of a 900-image clean folder). Clean DeDe scores have a
-  // coefficient of variation of ~0.41, so 1.5 x mean sits at their 88th percentile. Until that
-  // is fixed this test guards against regressions at the measured level (<= 12.5%).
-  it(
-    'flags at most 12.5% of clean images with the default rule (issue 2 asks 10%: known gap)',
-    async () => {
-      const out = tempDir();
-      const json = path.join(out, 'summary.json');
-      const run = await runDede(
-        ['scan', '--encoder', path.join(FIX, 'clean-encoder.onnx'), '--images', path.join(FIX, 'clean-images'), '--norm', 'cifar10',
-          '--out', path.join(out, 'scores.csv'), '--json', json, '--no-cache'],
-        { timeoutMs: REAL_SCAN_MS },
-      );
-      const summary = summaryOf(run, json);
-      const share = summary.counts.flagged / summary.counts.images;
-      console.log(`clean scan: flagged ${summary.counts.flagged}/${summary.counts.images}, ${run.seconds.toFixed(0)} s`, summary.timings);
-      expect(summary.rule).toBe('mean:1.5');
-      expect(share).toBeLessThanOrEqual(0.125);
-    },
-    REAL_SCAN_MS,
-  );
-});
+// The real scans (backdoored fixtures and their clean-encoder controls) are in detection.test.ts.

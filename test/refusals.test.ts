@@ -189,6 +189,20 @@ describe('values that can only be mistakes, links and notes', () => {
     expect(errorLine(bg)).toMatch(/--background 300,0,0 must be three whole numbers from 0 to 255/);
   });
 
+  it('refuses an input size whose training step cannot fit, before decoding an image', async () => {
+    const dir = tempDir();
+    const images = imageFolder(4);
+    const spatial = path.join(ROOT, 'test', 'data', 'spatial.onnx');
+    for (const size of ['224', '1024']) {
+      const run = await runDede(scanArgs(spatial, images, path.join(dir, 's.csv'), ...QUICK, '--size', size), { timeoutMs: 60_000 });
+      expect(run.code, size).toBe(1);
+      expect(errorLine(run)).toMatch(new RegExp(`at ${size} px the decoder sees ${(Number(size) / 4) ** 2} patches per image and one training step of batch 4 needs about [\\d.]+ GB`));
+      expect(run.stderr).not.toMatch(/embedding/);
+    }
+    const big = await runDede(scanArgs(spatial, images, path.join(dir, 's.csv'), '--no-cache', '--epochs', '1', '--size', '224'), { timeoutMs: 60_000 });
+    expect(errorLine(big)).toMatch(/this input size is too large for the 4-px patch decoder/);
+  });
+
   it('follows links to images and folders, walks a link loop once, lists broken links, and says when --masks has no effect', async () => {
     const dir = tempDir();
     const images = imageFolder(6);

@@ -90,7 +90,12 @@ describe('runScan', () => {
 
     const s = scanSummary(r);
     expect(s.counts).toMatchObject({ images: 12, skipped: 0, trainImages: 12 });
-    expect(s.rule).toBe('mean:1.5');
+    expect(s.rule).toBe('tail:0.005');
+    // The default verdict: counterfactual DeDe beside the neighbourhood witness, flags explained.
+    expect(r.calibrated).toBe(true);
+    expect(r.witnesses.map((w) => w.name)).toEqual(['dede', 'density']);
+    r.flagged.forEach((f, i) => expect(r.flaggedBy[i].length > 0).toBe(f));
+    expect(s.verdict.expectedFalseAlarms).toBeCloseTo(0.12, 5);
     expect(s.preset).toBe('fast');
     expect(JSON.parse(JSON.stringify(s))).toEqual(s);
   });
@@ -122,6 +127,14 @@ describe('runScan', () => {
     await expect(runScan(input({ store, resume: afterOne, train: { ...DEFAULT_TRAIN, epochs: 2, batch: 8, seed: 5 } }))).rejects.toThrow(
       /checkpoint was trained with preset fast and seed 0/,
     );
+  });
+
+  it('with the raw score alone ranks by the paper\'s error, exactly scoreWithSet\'s', async () => {
+    const score = { ...DEFAULT_SCORE, kind: 'raw' as const, witnesses: ['dede' as const] };
+    const r = await runScan(input({ score, rule: { kind: 'mean', k: 1.5 } }));
+    expect(r.calibrated).toBe(false);
+    expect(Array.from(r.scores)).toEqual(Array.from(r.raw));
+    expect(r.bestDonor).toBeNull();
   });
 
   it('trains one decoder on the suspect set with folds 1 (the paper), power not held out', async () => {

@@ -8,9 +8,13 @@ import {
   DEFAULT_RULE,
   DEFAULT_SCORE,
   DEFAULT_TRAIN,
+  DEFAULT_TRAIN_SAMPLES,
   MODEL_PRESETS,
   NORM_PRESETS,
   PAPER_TRAIN,
+  DEFAULT_BUDGET_MINUTES,
+  PAPER_SCORE,
+  PAPER_RULE,
   formatRule,
   parseRule,
   type Layout,
@@ -40,6 +44,10 @@ export interface ScanArgs {
   quiet: boolean;
   /** Replace read-only output files. */
   force: boolean;
+  /** True when --epochs was given (else the default scales with the folder, options.defaultEpochsFor). */
+  epochsGiven: boolean;
+  /** Training time budget in seconds (null: none). */
+  budgetSeconds: number | null;
   /** Only what the user gave; the model and core defaults fill the rest. */
   pre: Partial<PreprocessOptions>;
   train: TrainOptions;
@@ -57,7 +65,8 @@ Required:
   --encoder <file>       ONNX encoder (torch.onnx.export) or TensorFlow.js model.json (with its
                          weight shards next to it), or a folder holding model.json
   --images <dir>         suspect images (PNG, JPEG, WebP, BMP), searched recursively
-  --out <file>           scores CSV: file,score,flagged, highest score first
+  --out <file>           scores CSV: file,score,flagged,flagged_by,<witness scores>, highest
+                         score first
 
 Encoder input (read from the model where it fixes them):
   --size <px>            input side in pixels (required when the model's size is dynamic)
@@ -71,17 +80,33 @@ Encoder input (read from the model where it fixes them):
 Decoder:
   --aux <dir>            train the decoder on this folder instead of the suspect images
   --preset fast|paper    decoder size (default ${DEFAULT_TRAIN.preset}; paper = the authors' settings)
-  --epochs N             training epochs (default ${DEFAULT_TRAIN.epochs} for fast, ${PAPER_TRAIN.epochs} for paper)
+  --epochs N             training epochs (default for fast: ${DEFAULT_TRAIN_SAMPLES} training samples' worth,
+                         ${DEFAULT_TRAIN.epochs}-40 epochs, ${DEFAULT_TRAIN.epochs} for 1,000 images; ${PAPER_TRAIN.epochs} for paper)
+  --budget MINUTES       stop training at the first epoch end after this long (default
+                         ${DEFAULT_BUDGET_MINUTES} for fast, none for paper; 0 = no limit)
   --batch N              training batch size (default ${DEFAULT_TRAIN.batch} for fast, ${PAPER_TRAIN.batch} for paper)
   --seed N               random seed (default ${DEFAULT_TRAIN.seed})
   --folds K              cross-fit K decoders, each scoring the images it did not train on
                          (default ${DEFAULT_TRAIN.folds} for fast, ${PAPER_TRAIN.folds} for paper; no effect with --aux)
   --masks K              average each score over K random masks (default ${DEFAULT_SCORE.masks})
+
+Scoring and verdict:
+  --score counterfactual|raw
+                         DeDe's score: own rebuild error / best error from R other images'
+                         embeddings (default ${DEFAULT_SCORE.kind}), or the paper's raw sum of
+                         squared error (raw; also the paper preset's)
+  --draws R              other images' embeddings per image for the counterfactual (default ${DEFAULT_SCORE.draws})
+  --statistic min|mean   how those R errors are summarised (default ${DEFAULT_SCORE.statistic})
+  --witnesses LIST       dede, density or dede,density (default ${DEFAULT_SCORE.witnesses.join(',')}; raw: dede):
+                         density = similarity to the 20th-nearest embedding; the score column
+                         is then the largest calibrated z over the witnesses
   --checkpoint <file>    save the decoder after each epoch; resume from it if it exists
 
 Threshold and output:
-  --rule <rule>          mean:1.5 | pct:99 | mad:3.5 | rate:0.05 | value:X | youden
-                         (default ${formatRule(DEFAULT_RULE)}; youden needs --labels)
+  --rule <rule>          tail:0.01 | mean:1.5 | pct:99 | mad:3.5 | rate:0.05 | value:X | youden
+                         (default ${formatRule(DEFAULT_RULE)}: flag beyond a robust fit of the bulk at
+                         that false-alarm rate; ${formatRule(PAPER_RULE)} with --score raw or the paper
+                         preset; youden needs --labels)
   --labels <csv>         ground truth with columns file,poisoned: adds AUROC, AUPRC, TPR at
                          1% and 5% FPR and the confusion at the threshold
   --json <file>          summary: counts, rule, threshold, settings, timings, power, metrics
@@ -142,6 +167,10 @@ const SCAN_OPTIONS = {
   seed: { type: 'string' },
   folds: { type: 'string' },
   masks: { type: 'string' },
+  score: { type: 'string' },
+  draws: { type: 'string' },
+  statistic: { type: 'string' },
+  witnesses: { type: 'string' },
   rule: { type: 'string' },
   labels: { type: 'string' },
   json: { type: 'string' },
@@ -149,8 +178,16 @@ const SCAN_OPTIONS = {
   'no-cache': { type: 'boolean' },
   quiet: { type: 'boolean' },
   force: { type: 'boolean' },
+  budget: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+function budgetArg(text: string | undefined, paper: boolean): number | null {
+  if (text === undefined) return paper ? null : DEFAULT_BUDGET_MINUTES * 60;
+  const m = Number(text);
+  if (!Number.isFinite(m) || m < 0) throw new UsageError(`--budget ${text}: expected minutes >= 0 (0 = no limit)`);
+  return m === 0 ? null : m * 60;
+}
 
 /** Parses `scan`'s arguments; returns null when help was asked for. Throws UsageError. */
 export function parseScanArgs(argv: string[]): ScanArgs | null {
@@ -200,9 +237,25 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     seed: intArg('seed', str('seed'), 0) ?? base.seed,
     folds: intArg('folds', str('folds'), 1) ?? base.folds,
   };
-  const score: ScoreOptions = { ...DEFAULT_SCORE, masks: intArg('masks', str('masks'), 1) ?? DEFAULT_SCORE.masks };
+  // The paper preset is the authors' settings throughout: raw score, DeDe alone, mean:1.5.
+  const baseScore = preset === 'paper' ? PAPER_SCORE : DEFAULT_SCORE;
+  const kind = oneOf<ScoreOptions['kind']>('score', str('score'), ['counterfactual', 'raw']) ?? baseScore.kind;
+  const witnessList = str('witnesses')?.split(',').map((w) => w.trim());
+  if (witnessList && (witnessList.length === 0 || witnessList.some((w) => w !== 'dede' && w !== 'density'))) {
+    throw new UsageError(`--witnesses ${str('witnesses')}: expected dede, density or dede,density`);
+  }
+  const score: ScoreOptions = {
+    ...baseScore,
+    kind,
+    // --score raw alone means the paper's score: DeDe as the only witness unless --witnesses says otherwise.
+    witnesses: (witnessList as ScoreOptions['witnesses'] | undefined) ?? (kind === 'raw' ? ['dede'] : baseScore.witnesses),
+    masks: intArg('masks', str('masks'), 1) ?? baseScore.masks,
+    draws: intArg('draws', str('draws'), 1) ?? baseScore.draws,
+    statistic: oneOf<ScoreOptions['statistic']>('statistic', str('statistic'), ['min', 'mean']) ?? baseScore.statistic,
+  };
 
-  let rule = DEFAULT_RULE;
+  const calibrated = !(score.kind === 'raw' && score.witnesses.length === 1);
+  let rule = calibrated ? DEFAULT_RULE : PAPER_RULE;
   if (str('rule') !== undefined) {
     try {
       rule = parseRule(str('rule')!);
@@ -223,6 +276,8 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     cache: !values['no-cache'],
     quiet: Boolean(values.quiet),
     force: Boolean(values.force),
+    epochsGiven: str('epochs') !== undefined,
+    budgetSeconds: budgetArg(str('budget'), preset === 'paper'),
     pre,
     train,
     score,

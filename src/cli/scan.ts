@@ -9,10 +9,10 @@ import path from 'node:path';
 import { loadEncoder, resolvePreprocess } from '../core/encoder';
 import { MemoryEmbeddingStore, type EmbeddingStore } from '../core/embedCache';
 import { initWebp } from '../core/image/webp';
-import { MODEL_PRESETS, formatRule } from '../core/options';
+import { MODEL_PRESETS, defaultEpochsFor, formatRule } from '../core/options';
 import { runScan } from '../core/scan';
 import { scanSummary } from '../core/summary';
-import { parseLabels, scoresToCsv } from '../core/csv';
+import { parseLabels, scoresToCsv, witnessColumns } from '../core/csv';
 import type { ScanArgs } from './args';
 import { setupNodeBackend } from './backend';
 import { DiskEmbeddingStore, defaultCacheDir } from './diskCache';
@@ -64,6 +64,9 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
         throw new InputError(`${flag} ${dir} holds no readable file (${found.unreadable.length} skipped; ${first.path}: ${first.reason}): give a folder of images`);
       }
     }
+    if (!args.epochsGiven && args.train.preset !== 'paper') {
+      args = { ...args, train: { ...args.train, epochs: defaultEpochsFor((aux ?? suspect).files.length) } };
+    }
     const resume = args.checkpoint && existsSync(args.checkpoint) ? new Uint8Array(await readFile(args.checkpoint)) : null;
 
     const store: EmbeddingStore = args.cache ? new DiskEmbeddingStore(defaultCacheDir(), warn) : new MemoryEmbeddingStore();
@@ -73,7 +76,9 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     say(`  encoder   ${encoder.info.format} ${path.basename(args.encoder)} input ${encoder.info.inputName} [${encoder.info.inputShape.map((d) => (d < 0 ? '?' : d)).join(',')}], ${notes.join(', ')}`);
     say(`  normalise mean ${pre.mean.join(',')} std ${pre.std.join(',')}, pooling ${pre.pooling}`);
     say(`  decoder   preset ${t.preset} (D ${cfg.dim}, ${cfg.encDepth}+${cfg.decDepth} blocks, patch ${cfg.patch}), epochs ${t.epochs}, batch ${t.batch}, lr ${t.lr}, train mask ${t.trainMask}${t.trainMaskEnd !== null ? `->${t.trainMaskEnd}` : ''}, ${aux || t.folds === 1 ? '1 decoder' : `${t.folds} cross-fitted decoders`}, seed ${t.seed}`);
-    say(`  score     mask ${args.score.scoreMask}, ${args.score.masks} mask(s), rule ${formatRule(args.rule)}; backend ${backendName}`);
+    const sc = args.score;
+    const dedeScore = sc.kind === 'raw' ? 'raw error' : `counterfactual (own / ${sc.statistic} of ${sc.draws} others)`;
+    say(`  score     mask ${sc.scoreMask}, ${sc.masks} mask(s), DeDe ${dedeScore}, witnesses ${sc.witnesses.join('+')}, rule ${formatRule(args.rule)}; backend ${backendName}`);
     say(`  cache     ${args.cache ? defaultCacheDir() : 'off'}${resume ? `; resuming from ${args.checkpoint}` : ''}`);
 
     const result = await runScan(
@@ -90,6 +95,7 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
         backend: backendName,
         resume,
         names: { images: `--images ${args.images}`, aux: `--aux ${args.aux}` },
+        budgetSeconds: args.budgetSeconds,
       },
       {
         onProgress: (p) => printer.update(p),
@@ -102,8 +108,9 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     result.skipped.unshift(...suspect.unreadable);
     result.auxSkipped.unshift(...(aux?.unreadable ?? []));
 
-    const rows = result.paths.map((file, i) => ({ file, score: result.scores[i], flagged: result.flagged[i] }));
-    await writeAtomic(args.out, scoresToCsv(rows));
+    const cols = witnessColumns(result);
+    const rows = result.paths.map((file, i) => ({ file, score: result.scores[i], flagged: result.flagged[i], extra: cols.extra(i) }));
+    await writeAtomic(args.out, scoresToCsv(rows, { columns: cols.columns }));
     const summary = scanSummary(result);
     if (args.json) await writeAtomic(args.json, JSON.stringify(summary, null, 2) + '\n');
 
@@ -119,6 +126,15 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     say(
       `scored ${c.images} images in ${formatDuration(result.timings.total)}: ${c.flagged} flagged (${formatRule(result.rule)}, threshold ${result.threshold.toPrecision(5)}) -> ${args.out}`,
     );
+    if (result.calibrated) {
+      const expected = result.expectedFalseAlarms;
+      say(
+        `  by witness: ${result.witnesses.map((w) => `${w.name} ${w.flagged}`).join(', ')}${expected !== null ? `; a clean folder of this size would still get about ${expected.toFixed(1)} false alarm(s) at this rule` : ''}`,
+      );
+      if (result.families.length > 0) {
+        say(`  ${result.families.length} famil${result.families.length === 1 ? 'y' : 'ies'} of near-identical embeddings among the flagged images (largest ${result.families[0].length}): see --json verdict.families`);
+      }
+    }
     if (result.power) say(`decoder power ${result.power.auroc.toFixed(3)} (AUROC of swapped vs own embeddings, ${result.power.slice} images)`);
     const m = result.metrics;
     if (m) {

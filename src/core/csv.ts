@@ -1,6 +1,6 @@
 /**
  * The CSV contract shared by `dede scan --out` and the app's "Export CSV": header exactly
- * `file,score,flagged` (plus `,override` from the app), highest score first, RFC 4180 quoting,
+ * `file,score,flagged` (plus `,override` from the app, then the witness columns), highest score first, RFC 4180 quoting,
  * `\n` line ends. And the readers for it and for label files (`file,poisoned`).
  */
 
@@ -13,6 +13,8 @@ export interface ScoreRow {
   /** score > threshold, or the caller's decision. */
   flagged: boolean;
   override?: Override;
+  /** Values of the extra columns (`scoresToCsv`'s `columns`), already formatted. */
+  extra?: string[];
 }
 
 /** Characters that make a spreadsheet treat a cell as a formula (CSV/formula injection). */
@@ -47,14 +49,39 @@ export function sortByScore<T extends { file: string; score: number }>(rows: rea
 }
 
 /** `file,score,flagged[,override]\n` then one row per image sorted by score descending; flagged as 1/0, override as poisoned/clean/empty. */
-export function scoresToCsv(rows: readonly ScoreRow[], opts: { override: boolean } = { override: false }): string {
-  const lines = [opts.override ? 'file,score,flagged,override' : 'file,score,flagged'];
+export function scoresToCsv(rows: readonly ScoreRow[], opts: { override?: boolean; columns?: string[] } = {}): string {
+  const columns = opts.columns ?? [];
+  const lines = [['file', 'score', 'flagged', ...(opts.override ? ['override'] : []), ...columns].join(',')];
   for (const row of sortByScore(rows)) {
     const fields = [csvField(row.file), formatScore(row.score), row.flagged ? '1' : '0'];
     if (opts.override) fields.push(row.override ?? '');
+    for (let c = 0; c < columns.length; c++) fields.push(csvField(row.extra?.[c] ?? ''));
     lines.push(fields.join(','));
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The per-witness columns of scores.csv, one definition for the CLI and the app:
+ * `flagged_by` (witnesses whose calibrated z passed the threshold, joined by +), `dede_raw`
+ * (the paper's score), each witness's own score, and `dede_best_donor` (the file whose
+ * embedding rebuilt the image best, the counterfactual the score compared against).
+ */
+export function witnessColumns(r: {
+  paths: string[];
+  flaggedBy: string[][];
+  raw: Float32Array;
+  witnesses: { name: string; score: Float32Array }[];
+  bestDonor: Int32Array | null;
+}): { columns: string[]; extra: (i: number) => string[] } {
+  const columns = ['flagged_by', 'dede_raw', ...r.witnesses.map((w) => w.name), ...(r.bestDonor ? ['dede_best_donor'] : [])];
+  const extra = (i: number) => [
+    r.flaggedBy[i].join('+'),
+    formatScore(r.raw[i]),
+    ...r.witnesses.map((w) => formatScore(w.score[i])),
+    ...(r.bestDonor ? [r.paths[r.bestDonor[i]] ?? ''] : []),
+  ];
+  return { columns, extra };
 }
 
 /** Rows of an RFC 4180 text with the line each starts on (for error messages). */
@@ -159,14 +186,16 @@ export function parseLabels(text: string): Map<string, 0 | 1> {
 /** Reads a scores CSV written by `scoresToCsv` (or the CLI) back into rows, in file order. */
 export function parseScoresCsv(text: string): ScoreRow[] {
   const rows = parseCsvRows(text);
-  const header = rows[0]?.fields.join(',');
-  if (header !== 'file,score,flagged' && header !== 'file,score,flagged,override')
+  const header = rows[0]?.fields ?? [];
+  if (header.slice(0, 3).join(',') !== 'file,score,flagged')
     throw new Error('scores CSV line 1: expected the header file,score,flagged');
+  const overrideAt = header.indexOf('override');
   return rows.slice(1).map(({ line, fields }) => {
     const score = Number(fields[1]);
     if (fields.length < 3 || fields[1] === '' || (Number.isNaN(score) && fields[1] !== 'NaN'))
       throw new Error(`scores CSV line ${line}: expected file,score,flagged`);
-    const override = fields[3] === 'poisoned' || fields[3] === 'clean' ? fields[3] : null;
+    const o = overrideAt >= 0 ? fields[overrideAt] : undefined;
+    const override = o === 'poisoned' || o === 'clean' ? o : null;
     return { file: fields[0], score, flagged: fields[2] === '1', override };
   });
 }

@@ -109,8 +109,8 @@ export async function trainDecoderSet(
   set: DecoderSet,
   data: TrainData,
   opts: TrainOptions,
-  hooks: TrainHooks = {},
-): Promise<{ stopped: boolean }> {
+  hooks: TrainHooks & { budgetSeconds?: number | null } = {},
+): Promise<{ stopped: boolean; budgetHit?: boolean }> {
   const subsets = set.states.map((_, f) => trainDataFor(set, data, f));
   const spe = subsets.map((d) => stepsPerEpoch(d.images.count, opts.batch));
   const total = spe.reduce((a, b) => a + b, 0) * opts.epochs;
@@ -134,6 +134,9 @@ export async function trainDecoderSet(
     }
     const losses = set.states.map((s) => s.lossHistory[e - 1]);
     await hooks.onEpoch?.(e, losses.reduce((a, b) => a + b, 0) / losses.length);
+    // A time budget ends training at an epoch boundary, so every decoder has the same epochs.
+    const budget = hooks.budgetSeconds;
+    if (budget != null && e < opts.epochs && (performance.now() - started) / 1000 >= budget) return { stopped: false, budgetHit: true };
   }
   return { stopped: false };
 }

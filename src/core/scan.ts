@@ -7,19 +7,10 @@ import type { PreprocessOptions, ScoreOptions, ThresholdRule, TrainOptions } fro
 import type { Embeddings, Encoder, EncoderInfo, InputFile, Phase, SkippedFile } from './types';
 import type { EmbeddingStore } from './embedCache';
 import type { TrainData } from './model';
-import {
-  createDecoderSet,
-  decoderSetFromBytes,
-  decoderSetToBytes,
-  disposeDecoderSet,
-  scoreWithSet,
-  setLossHistory,
-  trainDecoderSet,
-  type DecoderSet,
-  type SetIdentity,
-} from './decoderSet';
-import { sha256Hex } from './hash';
+import { createDecoderSet, decoderSetToBytes, disposeDecoderSet, scoreWithSet, setLossHistory, trainDecoderSet } from './decoderSet';
+import { resumeSet, setIdentity } from './resume';
 import { keepCount } from './model/patches';
+import { checkMemory, estimateMemory } from './memory';
 import { MODEL_PRESETS } from './options';
 import { embedAll, loadImages, type LoadedImages } from './pipeline';
 import { decoderPower, type DecoderPower, type PowerOptions } from './power';
@@ -27,6 +18,8 @@ import { labelsByRow, matchLabels, scanMetrics, scanThreshold, type ScanMetrics 
 import { isFlagged } from './threshold';
 import { labelledCollapse } from './collapse';
 import { CancelledError, checkStop, type JobHooks } from './progress';
+import { computeWitnesses } from './witnesses';
+import { witnessVerdict, type WitnessVerdict } from './verdict';
 
 export interface ScanInput {
   encoder: Encoder;
@@ -51,6 +44,8 @@ export interface ScanInput {
   names?: { images?: string; aux?: string };
   /** Power slice settings, or false to skip the power phase. */
   power?: PowerOptions | false;
+  /** Stop training at the first epoch boundary after this many seconds (null: train all epochs). */
+  budgetSeconds?: number | null;
 }
 
 export interface ScanHooks extends JobHooks {
@@ -60,7 +55,7 @@ export interface ScanHooks extends JobHooks {
 
 export type PhaseTimings = Record<Phase, number> & { total: number };
 
-export interface ScanResult {
+export interface ScanResult extends WitnessVerdict {
   /** Suspect image paths; scores[i] and flagged[i] belong to paths[i] (input order). */
   paths: string[];
   scores: Float32Array;
@@ -96,61 +91,12 @@ export interface ScanResult {
   resumedFromEpoch: number | null;
   /** Epochs the decoders actually trained (more than asked when a checkpoint had more). */
   epochsTrained: number;
-}
-
-/**
- * Restores a decoder set from checkpoint bytes, refusing one made for another encoder, preset,
- * seed, fold count or image count (its folds would no longer match the rows).
- */
-function resumeSet(
-  bytes: Uint8Array,
-  dims: { imageSize: number; embDim: number },
-  train: TrainOptions,
-  expected: { decoders: number; rows: number; identity: SetIdentity },
-): DecoderSet {
-  const set = decoderSetFromBytes(bytes);
-  const redo = 'use another checkpoint file, or delete it to train afresh';
-  try {
-    const id = set.identity;
-    if (!id) throw new Error(`the checkpoint does not record which encoder and images it was trained for (an older format): ${redo}`);
-    if (id.encoder !== expected.identity.encoder) {
-      throw new Error(`the checkpoint was trained for another encoder (sha-256 ${id.encoder.slice(0, 12)}..., this one is ${expected.identity.encoder.slice(0, 12)}...): ${redo}`);
-    }
-    if (id.images !== expected.identity.images) {
-      throw new Error(`the checkpoint was trained on other images or other preprocessing than this scan's: ${redo}`);
-    }
-    const cfg = JSON.stringify(MODEL_PRESETS[train.preset]);
-    set.states.forEach((state, f) => {
-      const m = state.model;
-      if (m.imageSize !== dims.imageSize || m.embDim !== dims.embDim) {
-        throw new Error(
-          `the checkpoint was trained for ${m.imageSize} px images and ${m.embDim}-d embeddings, not ${dims.imageSize} px and ${dims.embDim}-d: ${redo}`,
-        );
-      }
-      if (JSON.stringify(m.cfg) !== cfg || state.seed !== train.seed + f) {
-        throw new Error(
-          `the checkpoint was trained with preset ${state.opts.preset} and seed ${state.seed - f}: pass the same --preset and --seed, or ${redo}`,
-        );
-      }
-    });
-    const rows = set.parts ? set.parts.reduce((a, p) => a + p.length, 0) : null;
-    if (set.states.length !== expected.decoders || (rows !== null && rows !== expected.rows)) {
-      throw new Error(
-        `the checkpoint holds ${set.states.length} decoder(s)${rows !== null ? ` for ${rows} images` : ''}, this scan needs ${expected.decoders} for ${expected.rows}: ${redo}`,
-      );
-    }
-  } catch (err) {
-    disposeDecoderSet(set);
-    throw err;
-  }
-  return set;
-}
-
-/** Hash of what the decoders train on and score: every image's path and sha-256, and the preprocessing. */
-async function setIdentity(encoderSha: string, pre: PreprocessOptions, suspect: LoadedImages, aux: LoadedImages | null): Promise<SetIdentity> {
-  const list = (l: LoadedImages) => l.paths.map((p, i) => [p, l.imageShas[i]]);
-  const text = JSON.stringify({ pre, suspect: list(suspect), aux: aux ? list(aux) : null });
-  return { encoder: encoderSha, images: await sha256Hex(new TextEncoder().encode(text)) };
+  /** The paper's raw DeDe score per image (also when `scores` is the calibrated combination). */
+  raw: Float32Array;
+  /** True when `scores` is the witnesses' max robust z (witnesses.ts), false for the raw error alone. */
+  calibrated: boolean;
+  /** Row of the image whose embedding rebuilt each image best (counterfactual score), or null. */
+  bestDonor: Int32Array | null;
 }
 
 /** Runs a scan; rejects with CancelledError when `hooks.shouldStop` says stop. */
@@ -169,6 +115,15 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
   const embedBatch = input.embedBatch ?? 64;
 
   const names = { images: 'the image folder', aux: 'the auxiliary folder', ...input.names };
+  // Refuse settings the engine cannot hold before decoding a single image.
+  const cfg = MODEL_PRESETS[input.train.preset];
+  const imageCount = input.images.length + (input.aux?.length ?? 0);
+  checkMemory(estimateMemory(imageCount, pre.size, cfg, input.train.batch, input.train.trainMask), {
+    images: imageCount,
+    size: pre.size,
+    batch: input.train.batch,
+    patch: cfg.patch,
+  });
   const suspect: LoadedImages = await timed('decoding', () => loadImages(input.images, pre, hooks, names.images));
   // Labels are matched before the long phases, so a wrong labels file fails in seconds.
   const subset = input.labels ? matchLabels(suspect.paths, input.labels) : null;
@@ -191,7 +146,7 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
   checkStop(hooks);
 
   const dims = { imageSize: pre.size, embDim: emb.dim };
-  const patch = MODEL_PRESETS[input.train.preset].patch;
+  const patch = cfg.patch;
   if (input.score.masks > 1 && keepCount((pre.size / patch) ** 2, input.score.scoreMask) === 0) {
     hooks.onNote?.(
       `note: ${input.score.masks} score masks have no effect here: at score mask ${input.score.scoreMask} no patch of a ${pre.size} px image stays visible, so every mask gives the same rebuild`,
@@ -213,28 +168,36 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
   }
   const onCheckpoint = hooks.onCheckpoint;
   try {
-    const { stopped } = await timed('training', () =>
+    const { stopped, budgetHit } = await timed('training', () =>
       trainDecoderSet(set, trainData, input.train, {
+        budgetSeconds: input.budgetSeconds ?? null,
         onProgress: hooks.onProgress,
         shouldStop: hooks.shouldStop,
         onEpoch: onCheckpoint ? async (epoch) => onCheckpoint(await decoderSetToBytes(set), epoch) : undefined,
       }),
     );
     if (stopped) throw new CancelledError();
+    if (budgetHit) {
+      const done = Math.min(...set.states.map((st) => st.epoch));
+      hooks.onNote?.(`note: the training time budget (${Math.round((input.budgetSeconds ?? 0) / 60)} min) ended training after ${done} of ${input.train.epochs} epochs; scoring with those decoders (raise --budget or pass --budget 0 for no limit)`);
+    }
 
     const scoreOpts = { ...input.score, seed: input.train.seed };
-    const scores = await timed('scoring', () =>
+    const raw = await timed('scoring', () =>
       scoreWithSet(set, suspectData, scoreOpts, { onProgress: hooks.onProgress, shouldStop: hooks.shouldStop }),
     );
+    const ws = await timed('scoring', () => computeWitnesses(set, suspectData, raw, scoreOpts, hooks));
+    const scores = ws.score;
     const power =
       input.power === false
         ? null
         : await timed('power', () => decoderPower(set, suspectData, scoreOpts, aux !== null, hooks, input.power || undefined));
     if (power?.warning) hooks.onNote?.(`warning: ${power.warning}`);
 
-    const threshold = scanThreshold(scores, input.rule, subset);
+    const threshold = scanThreshold(scores, input.rule, subset, { calibrated: ws.calibrated });
     const flagged = Array.from(scores, (s) => isFlagged(s, threshold));
     const metrics = subset ? scanMetrics(scores, subset, threshold) : null;
+    const verdict = witnessVerdict(ws, flagged, threshold, input.rule, subset, emb);
     let rebuildCollapse: number | null = null;
     if (subset && metrics?.auroc !== null) {
       const rowLabels = labelsByRow(subset, scores.length);
@@ -268,6 +231,10 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
       lossHistory: setLossHistory(set),
       resumedFromEpoch,
       epochsTrained: Math.max(...set.states.map((st) => st.epoch)),
+      raw,
+      calibrated: ws.calibrated,
+      bestDonor: ws.bestDonor,
+      ...verdict,
     };
   } finally {
     disposeDecoderSet(set);

@@ -55,12 +55,17 @@ function pick(scores: ArrayLike<number>, index: number[]): Float64Array {
 }
 
 /** Threshold for `rule` over all scores; youden uses the labelled subset (and needs it). */
-export function scanThreshold(scores: ArrayLike<number>, rule: ThresholdRule, subset: LabelledSubset | null): number {
+export function scanThreshold(
+  scores: ArrayLike<number>,
+  rule: ThresholdRule,
+  subset: LabelledSubset | null,
+  opts: { calibrated?: boolean } = {},
+): number {
   if (rule.kind === 'youden') {
     if (!subset) throw new Error('the youden rule needs labels (a CSV with columns file,poisoned)');
     return pickThreshold(pick(scores, subset.index), rule, subset.labels);
   }
-  return pickThreshold(scores, rule);
+  return pickThreshold(scores, rule, undefined, opts);
 }
 
 /** The subset's labels spread over all `n` rows of the scan: 1 / 0, or null where a row has none. */

@@ -4,13 +4,15 @@
  */
 import { MODEL_PRESETS, formatRule } from './options';
 import type { ScanResult } from './scan';
+import { WITNESS_LABELS } from './witnesses';
 
 export const SUMMARY_VERSION = 1;
 
 /** JSON-ready summary of a scan: counts, rule, threshold, settings, timings, power, metrics, skipped files. */
 export function scanSummary(r: ScanResult) {
   const flagged = r.flagged.filter(Boolean).length;
-  const round = (x: number, digits = 3) => Number(x.toFixed(digits));
+  // `|| 0` turns -0 into 0, so the summary survives a JSON round trip unchanged.
+  const round = (x: number, digits = 3) => Number(x.toFixed(digits)) || 0;
   return {
     version: SUMMARY_VERSION,
     counts: {
@@ -44,6 +46,20 @@ export function scanSummary(r: ScanResult) {
     power: r.power,
     metrics: r.metrics,
     rebuildCollapse: r.rebuildCollapse === null ? null : round(r.rebuildCollapse, 4),
+    verdict: {
+      score: r.calibrated ? 'max calibrated z over the witnesses' : 'raw DeDe error (sum of squared error)',
+      expectedFalseAlarms: r.expectedFalseAlarms === null ? null : round(r.expectedFalseAlarms, 2),
+      rawAuroc: r.rawAuroc === null ? null : round(r.rawAuroc, 4),
+      witnesses: r.witnesses.map((w) => ({
+        name: w.name,
+        label: WITNESS_LABELS[w.name],
+        flagged: w.flagged,
+        fit: { median: round(w.fit.median, 4), sigma: round(w.fit.sigma, 4) },
+        auroc: w.auroc === null ? null : round(w.auroc, 4),
+        tprAt5Fpr: w.tprAt5Fpr === null ? null : round(w.tprAt5Fpr, 4),
+      })),
+      families: r.families.slice(0, 20).map((rows) => ({ size: rows.length, files: rows.slice(0, 20).map((i) => r.paths[i]) })),
+    },
     skipped: r.skipped,
     auxSkipped: r.auxSkipped,
   };

@@ -3,6 +3,7 @@
  * flagged as poisoned when its score is strictly greater than the threshold.
  */
 import type { ThresholdRule } from './options';
+import { tailZ } from './normal';
 
 /** MAD -> standard deviation for normally distributed data (1 / Phi^-1(3/4)). */
 export const MAD_TO_SIGMA = 1.4826;
@@ -40,7 +41,12 @@ export function median(sorted: ArrayLike<number>): number {
  * Threshold for `rule`: mean:k = k * mean; pct:p = p-th percentile; mad:z = median + z * 1.4826 * MAD;
  * rate:r = (1 - r)-quantile (about r of images flagged); value:x = x; youden = argmax TPR - FPR (needs labels).
  */
-export function pickThreshold(scores: ArrayLike<number>, rule: ThresholdRule, labels?: ArrayLike<number>): number {
+export function pickThreshold(
+  scores: ArrayLike<number>,
+  rule: ThresholdRule,
+  labels?: ArrayLike<number>,
+  opts: { calibrated?: boolean } = {},
+): number {
   if (rule.kind === 'value') return rule.value;
   const sorted = sortedScores(scores);
   switch (rule.kind) {
@@ -53,6 +59,17 @@ export function pickThreshold(scores: ArrayLike<number>, rule: ThresholdRule, la
       return quantile(sorted, rule.p / 100);
     case 'rate':
       return quantile(sorted, 1 - rule.rate);
+    case 'tail': {
+      // Calibrated scores are robust z values already (witnesses.ts): cut at z_alpha. Raw
+      // positive scores (errors): robust fit of the bulk on a log scale, cut at z_alpha there.
+      if (opts.calibrated) return tailZ(rule.alpha);
+      const positive = sorted[0] > 0;
+      const t = positive ? sorted.map(Math.log) : sorted;
+      const med = median(t);
+      const sigma = MAD_TO_SIGMA * median(t.map((s) => Math.abs(s - med)).sort());
+      const cut = med + tailZ(rule.alpha) * sigma;
+      return positive ? Math.exp(cut) : cut;
+    }
     case 'mad': {
       const med = median(sorted);
       const deviations = sorted.map((s) => Math.abs(s - med)).sort();

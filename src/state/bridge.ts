@@ -96,6 +96,7 @@ export async function startRun(): Promise<void> {
     get().setResults({
       files: result.files,
       scores: result.scores,
+      scoresCalibrated: result.calibrated,
       power: result.power?.auroc ?? null,
       timings: result.timings,
       epochsTrained: result.epochsTrained,

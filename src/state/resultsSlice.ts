@@ -7,6 +7,8 @@ export type Verdict = 'poisoned' | 'clean';
 export interface ResultsSlice {
   files: string[];
   scores: Float32Array | null;
+  /** True when the scores are calibrated z values (the tail rule then cuts at z_alpha). */
+  scoresCalibrated: boolean;
   power: number | null;
   timings: Record<string, number>;
   epochsTrained: number;
@@ -14,7 +16,7 @@ export interface ResultsSlice {
   manualThreshold: number | null;
   /** Manual verdicts by file path; they win over the threshold. Persisted. */
   overrides: Record<string, Verdict>;
-  setResults(r: Pick<ResultsSlice, 'files' | 'scores' | 'power' | 'timings' | 'epochsTrained'>): void;
+  setResults(r: Pick<ResultsSlice, 'files' | 'scores' | 'scoresCalibrated' | 'power' | 'timings' | 'epochsTrained'>): void;
   clearResults(): void;
   setManualThreshold(value: number | null): void;
   setOverride(file: string, verdict: Verdict | null): void;
@@ -23,6 +25,7 @@ export interface ResultsSlice {
 export const createResultsSlice: StateCreator<StudioState, [], [], ResultsSlice> = (set) => ({
   files: [],
   scores: null,
+  scoresCalibrated: false,
   power: null,
   timings: {},
   epochsTrained: 0,

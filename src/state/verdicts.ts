@@ -48,6 +48,7 @@ export function useVerdicts(): Verdicts {
   const scores = useStudio((s) => s.scores);
   const labels = useStudio((s) => s.labels);
   const rule = useStudio((s) => s.rule);
+  const calibrated = useStudio((s) => s.scoresCalibrated);
   const manual = useStudio((s) => s.manualThreshold);
   const overrides = useStudio((s) => s.overrides);
   const { subset, roc, labelsError } = useLabelled(files, scores, labels);
@@ -60,11 +61,11 @@ export function useVerdicts(): Verdicts {
   const rulePick = useMemo(() => {
     if (!scores || scores.length === 0) return { value: null, error: null };
     try {
-      return { value: scanThreshold(scores, rule, subset), error: null };
+      return { value: scanThreshold(scores, rule, subset, { calibrated }), error: null };
     } catch (err) {
       return { value: null, error: messageOf(err) };
     }
-  }, [scores, rule, subset]);
+  }, [scores, rule, subset, calibrated]);
 
   return useMemo(() => {
     const n = scores?.length ?? 0;

@@ -2,6 +2,7 @@
  * The messages between the UI and the compute worker: plain data only (typed arrays,
  * strings, numbers, File handles), defined once and imported as types by both sides.
  */
+import type { WitnessName } from '../core/witnesses';
 import type { PreprocessOptions, ScoreOptions, TrainOptions } from '../core/options';
 import type { DecoderPower } from '../core/power';
 import type { EncoderInfo, Progress, SkippedFile } from '../core/types';
@@ -89,6 +90,23 @@ export interface RunResult {
   trainImages: number;
   skipped: SkippedFile[];
   auxSkipped: SkippedFile[];
+  /** The paper's raw DeDe error per file (`scores` is the calibrated combination by default). */
+  raw: Float32Array;
+  /** True when `scores` is the witnesses' max robust z (core/witnesses.ts). */
+  calibrated: boolean;
+  /** Each witness's own score and calibrated z per file. */
+  witnesses: RunWitness[];
+  /** Per file, the row whose embedding rebuilt it best (counterfactual score), or null. */
+  bestDonor: Int32Array | null;
+  /** Families of nearly coinciding embeddings among the images the default rule flags (rows). */
+  families: number[][];
+}
+
+export interface RunWitness {
+  name: WitnessName;
+  score: Float32Array;
+  z: Float32Array;
+  fit: { median: number; sigma: number };
 }
 
 /** One gallery sample as the encoder's space shows it: input | reconstruction | error heatmap. */
@@ -97,6 +115,8 @@ export interface SampleView {
   input: RgbaTile;
   recon: RgbaTile;
   heat: RgbaTile;
+  /** Its best counterfactual: the rebuild from the embedding of the image `index` that rebuilt it best. */
+  donor: { index: number; recon: RgbaTile } | null;
 }
 
 export interface DemoManifest {

@@ -7,7 +7,10 @@ import { embeddingKey } from '../core/embedCache';
 import { resolvePreprocess } from '../core/encoder';
 import { scoreWithSet, setLossHistory } from '../core/decoderSet';
 import type { TrainData } from '../core/model';
-import { MODEL_PRESETS, type PreprocessOptions } from '../core/options';
+import { DEFAULT_RULE, MODEL_PRESETS, type PreprocessOptions } from '../core/options';
+import { computeWitnesses } from '../core/witnesses';
+import { witnessVerdict } from '../core/verdict';
+import { isFlagged, pickThreshold } from '../core/threshold';
 import { CancelledError, embedAll, type JobHooks } from '../core/pipeline';
 import { decoderPower } from '../core/power';
 import type { Progress } from '../core/types';
@@ -69,6 +72,11 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
     trainImages: 0,
     skipped: [],
     auxSkipped: [],
+    raw: new Float32Array(0),
+    calibrated: false,
+    witnesses: [],
+    bestDonor: null,
+    families: [],
     ...extra,
   });
   const clock = () => performance.now() / 1000;
@@ -93,13 +101,17 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
     emit({ type: 'phase', phase: 'scoring' });
     t = clock();
     const scoreOpts = { ...settings.score, seed: settings.train.seed };
-    const scores = await scoreWithSet(set, suspect.data, scoreOpts, hooks);
+    const raw = await scoreWithSet(set, suspect.data, scoreOpts, hooks);
+    const ws = await computeWitnesses(set, suspect.data, raw, scoreOpts, hooks);
+    const scores = ws.score;
+    const defaultThreshold = pickThreshold(scores, DEFAULT_RULE, undefined, { calibrated: ws.calibrated });
+    const { families } = witnessVerdict(ws, Array.from(scores, (v) => isFlagged(v, defaultThreshold)), defaultThreshold, DEFAULT_RULE, null, suspect.data.emb);
     timings.scoring = clock() - t;
     t = clock();
     const power = await decoderPower(set, suspect.data, scoreOpts, !crossFit, hooks);
     timings.power = clock() - t;
     if (power?.warning) emit({ type: 'notice', level: 'warn', message: power.warning });
-    session.view = viewContext(set, suspect.data, pre, settings, heatScaleFor(scores, pre.size * pre.size));
+    session.view = viewContext(set, suspect.data, pre, settings, heatScaleFor(raw, pre.size * pre.size), ws.bestDonor);
     return result('done', {
       files: suspect.loaded.paths,
       scores,
@@ -111,6 +123,11 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
       trainImages: train.data.images.count,
       skipped: suspect.loaded.skipped,
       auxSkipped: train === suspect ? [] : train.loaded.skipped,
+      raw,
+      calibrated: ws.calibrated,
+      witnesses: ws.witnesses.map(({ name, score, z, fit }) => ({ name, score, z, fit })),
+      bestDonor: ws.bestDonor,
+      families,
     });
   } catch (err) {
     if (isCancel(err)) return result('cancelled');

@@ -52,10 +52,19 @@ export interface ViewContext {
   heatScale: number;
   /** Rows of each fold's part, built on first use (the data scoring saw, see scoreWithSet). */
   subsets: Map<number, TrainData>;
+  /** Per row, the row whose embedding rebuilt it best (the counterfactual score), or null. */
+  bestDonor: Int32Array | null;
 }
 
-export function viewContext(set: DecoderSet, data: TrainData, pre: PreprocessOptions, settings: RunSettings, heatScale: number): ViewContext {
-  return { set, data, pre, maskRatio: settings.score.scoreMask, seed: settings.train.seed, heatScale, subsets: new Map() };
+export function viewContext(
+  set: DecoderSet,
+  data: TrainData,
+  pre: PreprocessOptions,
+  settings: RunSettings,
+  heatScale: number,
+  bestDonor: Int32Array | null = null,
+): ViewContext {
+  return { set, data, pre, maskRatio: settings.score.scoreMask, seed: settings.train.seed, heatScale, subsets: new Map(), bestDonor };
 }
 
 /** The decoder that scores `row`, and the data and row index it scored it with. */
@@ -69,6 +78,16 @@ function scorerOf(ctx: ViewContext, row: number): { f: number; data: TrainData; 
   return { f, data, local };
 }
 
+/** Image `row` rebuilt by its own decoder from the embedding of `donor`, with the mask its score used. */
+async function rebuildFrom(ctx: ViewContext, row: number, donor: number): Promise<Float32Array> {
+  const { f, data, local } = scorerOf(ctx, row);
+  const dim = data.emb.dim;
+  const emb = { ...data.emb, data: Float32Array.from(data.emb.data) };
+  emb.data.set(ctx.data.emb.data.subarray(donor * dim, (donor + 1) * dim), local * dim);
+  const { recon } = await reconstruct(ctx.set.states[f].model, data.images, emb, [local], { maskRatio: ctx.maskRatio, seed: ctx.seed });
+  return recon;
+}
+
 /** Input | reconstruction | error heatmap of samples `indices`, exactly as their score saw them. */
 export async function sampleViews(ctx: ViewContext, indices: number[]): Promise<SampleView[]> {
   const s = ctx.data.images.size;
@@ -80,11 +99,13 @@ export async function sampleViews(ctx: ViewContext, indices: number[]): Promise<
       maskRatio: ctx.maskRatio,
       seed: ctx.seed,
     });
+    const donor = ctx.bestDonor ? ctx.bestDonor[index] : -1;
     views.push({
       index,
       input: tile(ctx.data.images.data.subarray(index * px * 3, (index + 1) * px * 3), s, ctx.pre),
       recon: tile(recon, s, ctx.pre),
       heat: heatTile(error, s, ctx.heatScale),
+      donor: donor >= 0 ? { index: donor, recon: tile(await rebuildFrom(ctx, index, donor), s, ctx.pre) } : null,
     });
   }
   return views;

@@ -4,7 +4,9 @@
  * summary with the run's settings, the list of kept (clean) files, the trained decoder.
  */
 import { useState } from 'react';
-import { scoresToCsv, type ScoreRow } from '../../core/csv';
+import { scoresToCsv, witnessColumns, type ScoreRow } from '../../core/csv';
+import { isFlagged } from '../../core/threshold';
+import { witnessVerdict } from '../../core/verdict';
 import { decoderBytes, lastRunResult, rebuildCollapse } from '../../state/bridge';
 import { messageOf } from '../../state/messages';
 import { useStudio } from '../../state/store';
@@ -22,8 +24,26 @@ export function ExportPanel({ verdicts }: { verdicts: Verdicts }) {
   const { flagged, threshold } = verdicts;
 
   const exportCsv = () => {
-    const rows: ScoreRow[] = files.map((file, i) => ({ file, score: scores[i], flagged: flagged[i] === 1, override: overrides[file] ?? null }));
-    download('scores.csv', scoresToCsv(rows, { override: true }), 'text/csv');
+    const run = lastRunResult();
+    // The witness columns as the CLI writes them; flagged_by is the threshold's word, before overrides.
+    const cols =
+      run && threshold !== null && run.witnesses.length > 0
+        ? witnessColumns({
+            paths: files,
+            raw: run.raw,
+            witnesses: run.witnesses,
+            bestDonor: run.bestDonor,
+            flaggedBy: witnessVerdict({ ...run, score: run.scores }, Array.from(run.scores, (v) => isFlagged(v, threshold)), threshold, useStudio.getState().rule, null, null).flaggedBy,
+          })
+        : null;
+    const rows: ScoreRow[] = files.map((file, i) => ({
+      file,
+      score: scores[i],
+      flagged: flagged[i] === 1,
+      override: overrides[file] ?? null,
+      extra: cols?.extra(i),
+    }));
+    download('scores.csv', scoresToCsv(rows, { override: true, columns: cols?.columns }), 'text/csv');
   };
   const exportJson = async () => {
     const run = lastRunResult();

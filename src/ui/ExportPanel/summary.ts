@@ -6,19 +6,31 @@ import { formatRule } from '../../core/options';
 import { matchLabels, scanMetrics } from '../../core/scanMetrics';
 import type { PhaseTimings, ScanResult } from '../../core/scan';
 import { scanSummary } from '../../core/summary';
+import { witnessVerdict } from '../../core/verdict';
 import type { StudioState } from '../../state/store';
 import type { RunResult } from '../../worker/protocol';
 
 export function runSummary(s: StudioState, run: RunResult, threshold: number, flagged: Uint8Array, rebuildCollapse: number | null = null) {
   const labels = s.labels ? new Map(Object.entries(s.labels)) : null;
   let metrics = null;
+  let subset = null;
   if (labels) {
     try {
-      metrics = scanMetrics(run.scores, matchLabels(run.files, labels), threshold);
+      subset = matchLabels(run.files, labels);
+      metrics = scanMetrics(run.scores, subset, threshold);
     } catch {
       metrics = null;
     }
   }
+  const flags = Array.from(flagged, (f) => f === 1);
+  const verdict = witnessVerdict(
+    { witnesses: run.witnesses, score: run.scores, calibrated: run.calibrated, raw: run.raw, bestDonor: run.bestDonor },
+    flags,
+    threshold,
+    s.rule,
+    subset,
+    null,
+  );
   const t = run.timings;
   const timings: PhaseTimings = {
     decoding: 0,
@@ -31,7 +43,7 @@ export function runSummary(s: StudioState, run: RunResult, threshold: number, fl
   const result: ScanResult = {
     paths: run.files,
     scores: run.scores,
-    flagged: Array.from(flagged, (f) => f === 1),
+    flagged: flags,
     threshold,
     rule: s.rule,
     skipped: run.skipped,
@@ -53,6 +65,11 @@ export function runSummary(s: StudioState, run: RunResult, threshold: number, fl
     lossHistory: run.lossHistory,
     resumedFromEpoch: run.resumedFrom > 0 ? run.resumedFrom : null,
     epochsTrained: run.epochsTrained,
+    raw: run.raw,
+    calibrated: run.calibrated,
+    bestDonor: run.bestDonor,
+    ...verdict,
+    families: run.families,
   };
   return {
     ...scanSummary(result),

@@ -81,7 +81,7 @@ export function Gallery({ verdicts }: { verdicts: Verdicts }) {
             </button>
           ))}
         </div>
-        <span className="muted small">input · reconstruction · error &nbsp;|&nbsp; j/k or arrows to move, Enter to enlarge, p/c/a to override</span>
+        <span className="muted small">input · reconstruction · error · best rebuild from another embedding &nbsp;|&nbsp; j/k or arrows to move, Enter to enlarge, p/c/a to override</span>
       </div>
       <div
         ref={listRef}
@@ -119,6 +119,7 @@ export function Gallery({ verdicts }: { verdicts: Verdicts }) {
           file={files[selected]}
           score={scores[selected]}
           flagged={flagged[selected] === 1}
+          threshold={verdicts.threshold}
           override={overrides[files[selected]]}
           onClose={() => setEnlarged(false)}
           onStep={(d) => goTo(position + d)}

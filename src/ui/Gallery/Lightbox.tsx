@@ -4,16 +4,39 @@ import type { Verdict } from '../../state/resultsSlice';
 import { RgbaCanvas } from '../RgbaCanvas/RgbaCanvas';
 import { formatScore } from '../format';
 import { useSampleView } from './useSampleView';
+import { lastRunResult } from '../../state/bridge';
+import { WITNESS_LABELS } from '../../core/witnesses';
 
 interface Props {
   index: number;
   file: string;
   score: number;
   flagged: boolean;
+  threshold: number | null;
   override: Verdict | undefined;
   onClose(): void;
   onStep(delta: number): void;
   onOverride(v: Verdict | null): void;
+}
+
+/** Each witness's calibrated z for this sample, and which passed the threshold (the CSV's flagged_by). */
+function WitnessLine({ index, threshold }: { index: number; threshold: number | null }) {
+  const run = lastRunResult();
+  if (!run || run.witnesses.length === 0) return null;
+  return (
+    <p className="lightbox__witnesses" data-testid="witness-line">
+      {run.witnesses.map((w) => {
+        const z = w.z[index];
+        const passed = run.calibrated && threshold !== null && z > threshold;
+        return (
+          <span key={w.name} className={passed ? 'badge badge--poisoned' : 'badge'}>
+            {WITNESS_LABELS[w.name]}: z {z.toFixed(2)}
+            {passed ? ' (flags it)' : ''}
+          </span>
+        );
+      })}
+    </p>
+  );
 }
 
 export function Lightbox(p: Props) {
@@ -47,6 +70,7 @@ export function Lightbox(p: Props) {
             Close
           </button>
         </header>
+        <WitnessLine index={p.index} threshold={p.threshold} />
         <div className="lightbox__tiles">
           {(['input', 'recon', 'heat'] as const).map((k) => (
             <figure key={k}>
@@ -54,6 +78,12 @@ export function Lightbox(p: Props) {
               <figcaption>{k === 'input' ? 'Input (as the encoder sees it)' : k === 'recon' ? 'Reconstruction from the embedding' : 'Squared error per pixel'}</figcaption>
             </figure>
           ))}
+          {view?.donor && (
+            <figure>
+              <RgbaCanvas tile={view.donor.recon} size={240} label="Best counterfactual rebuild" />
+              <figcaption>Best rebuild from another image's embedding (the counterfactual the score compares with)</figcaption>
+            </figure>
+          )}
         </div>
         <footer className="lightbox__foot">
           <div className="segmented" role="group" aria-label="Verdict">

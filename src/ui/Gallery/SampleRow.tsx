@@ -36,6 +36,7 @@ export const SampleRow = memo(function SampleRow(p: SampleRowProps) {
         <RgbaCanvas tile={view?.input} size={64} label="Input" />
         <RgbaCanvas tile={view?.recon} size={64} label="Reconstruction" />
         <RgbaCanvas tile={view?.heat} size={64} label="Error heatmap" />
+        {view?.donor && <RgbaCanvas tile={view.donor.recon} size={64} label="Best rebuild from another image's embedding" />}
       </button>
       <div className="sample-row__meta">
         <span className="sample-row__file" title={p.file}>

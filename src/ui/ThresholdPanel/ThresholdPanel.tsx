@@ -1,6 +1,7 @@
 /** The threshold: a rule of the engine (with its parameter) or a value placed by hand, and live counts. */
 import { RULE_LABELS, type ThresholdRule } from '../../core/options';
 import { useStudio } from '../../state/store';
+import { lastRunResult } from '../../state/bridge';
 import type { Verdicts } from '../../state/verdicts';
 import { formatPercent, formatScore } from '../format';
 import { NumberField } from '../NumberField/NumberField';
@@ -13,6 +14,7 @@ const PARAM: Record<Exclude<Kind, 'youden'>, { label: string; def: number; min: 
   mad: { label: 'z', def: 3.5, min: 0.1, step: 0.5 },
   rate: { label: 'Rate', def: 0.05, min: 0.001, max: 0.999, step: 0.01 },
   value: { label: 'Value', def: 0, min: -Infinity, step: 1 },
+  tail: { label: 'False-alarm rate', def: 0.005, min: 0.0001, max: 0.49, step: 0.005 },
 };
 
 function paramOf(rule: ThresholdRule): number | null {
@@ -27,6 +29,8 @@ function paramOf(rule: ThresholdRule): number | null {
       return rule.rate;
     case 'value':
       return rule.value;
+    case 'tail':
+      return rule.alpha;
     default:
       return null;
   }
@@ -44,6 +48,8 @@ function makeRule(kind: Kind, v: number): ThresholdRule {
       return { kind, rate: v };
     case 'value':
       return { kind, value: v };
+    case 'tail':
+      return { kind, alpha: v };
     default:
       return { kind: 'youden' };
   }
@@ -57,6 +63,7 @@ export function ThresholdPanel({ verdicts }: { verdicts: Verdicts }) {
   const param = paramOf(rule);
   const spec = rule.kind === 'youden' ? null : PARAM[rule.kind];
   const { counts } = verdicts;
+  const witnesses = lastRunResult()?.witnesses.length || 1;
 
   return (
     <div className="threshold-panel">
@@ -118,6 +125,12 @@ export function ThresholdPanel({ verdicts }: { verdicts: Verdicts }) {
         <div className="count count--flagged">
           <span className="count__n" data-testid="flagged-count">{counts.flagged.toLocaleString()}</span>
           <span className="count__label">flagged as poisoned ({formatPercent(counts.total ? counts.flagged / counts.total : 0)})</span>
+          {rule.kind === 'tail' && manual === null && (
+            <span className="count__label" data-testid="expected-false-alarms">
+              nominally about {(rule.alpha * counts.total * witnesses).toFixed(1)} of them would be flagged on a folder
+              without poison too ({rule.alpha} per witness; measured on the bundled controls: a few times that)
+            </span>
+          )}
         </div>
         <div className="count">
           <span className="count__n" data-testid="clean-count">{counts.clean.toLocaleString()}</span>

@@ -1,0 +1,53 @@
+/**
+ * Memory a scan needs, estimated before any work so that an impossible setting is refused with
+ * a sentence instead of a WebAssembly abort after minutes of embedding. The estimate counts
+ * what dominates: the decoded images as float32 (kept for training and scoring), and the
+ * activations one training step keeps for its backward pass (attention maps grow with the
+ * square of the token count, which grows with the square of the image side).
+ */
+import type { ModelConfig } from './options';
+import { keepCount } from './model/patches';
+
+/** tfjs-wasm's heap is a 32-bit WebAssembly memory; leave room for weights, Adam and scratch. */
+export const WASM_STEP_LIMIT_BYTES = 3 * 1024 ** 3;
+/** Decoded images kept as float32 at most (the machine's memory is the real limit; this is the sane one). */
+export const IMAGE_MEMORY_LIMIT_BYTES = 8 * 1024 ** 3;
+
+export interface MemoryEstimate {
+  /** Bytes of the decoded, normalised images (float32). */
+  images: number;
+  /** Bytes of activations one training step holds (forward kept for backward). */
+  trainStep: number;
+  /** Tokens per image (decoder side). */
+  tokens: number;
+}
+
+/** Per-block activation bytes kept for backward: attention maps (x3: scores, softmax, grad) and the block's D-wide tensors (~12 D per token). */
+function blockBytes(batch: number, length: number, cfg: ModelConfig): number {
+  return 4 * batch * (cfg.heads * length * length * 3 + length * cfg.dim * (8 + 4 * cfg.mlpRatio));
+}
+
+export function estimateMemory(images: number, size: number, cfg: ModelConfig, batch: number, trainMask: number): MemoryEstimate {
+  const tokens = (size / cfg.patch) ** 2;
+  const visible = keepCount(tokens, trainMask) + 1;
+  const trainStep = cfg.encDepth * blockBytes(batch, visible, cfg) + cfg.decDepth * blockBytes(batch, tokens + 1, cfg);
+  return { images: images * size * size * 3 * 4, trainStep, tokens };
+}
+
+const gb = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GB`;
+
+/** Throws an Error saying what to change when the estimate exceeds what the engine can hold. */
+export function checkMemory(est: MemoryEstimate, ctx: { images: number; size: number; batch: number; patch: number }): void {
+  if (est.trainStep > WASM_STEP_LIMIT_BYTES) {
+    const fit = Math.max(1, Math.floor((ctx.batch * WASM_STEP_LIMIT_BYTES) / est.trainStep));
+    throw new Error(
+      `at ${ctx.size} px the decoder sees ${est.tokens} patches per image and one training step of batch ${ctx.batch} needs about ${gb(est.trainStep)}, more than the ${gb(WASM_STEP_LIMIT_BYTES)} the engine can hold: ` +
+        (fit >= 8 ? `use --batch ${fit} or less` : `this input size is too large for the ${ctx.patch}-px patch decoder (encoders of 224 px need a rebuild size or larger patch, not yet available); use an encoder of at most ${Math.max(32, ctx.patch * 16)} px`),
+    );
+  }
+  if (est.images > IMAGE_MEMORY_LIMIT_BYTES) {
+    throw new Error(
+      `${ctx.images} images of ${ctx.size} px take about ${gb(est.images)} as decoded floats, more than ${gb(IMAGE_MEMORY_LIMIT_BYTES)}: scan fewer images at a time, or a smaller --size`,
+    );
+  }
+}

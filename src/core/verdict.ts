@@ -1,0 +1,83 @@
+/**
+ * The verdict beside the witnesses: which witness flagged each image, how many false alarms the
+ * calibrated rule expects, each witness's own metrics with labels, and the families of nearly
+ * coinciding embeddings among the flagged images. Knows no witness's insides (witnesses.ts).
+ */
+import type { ThresholdRule } from './options';
+import type { Embeddings } from './types';
+import type { LabelledSubset } from './scanMetrics';
+import { auroc, tprAtFpr } from './metrics';
+import { embeddingFamilies } from './density';
+import type { WitnessName, WitnessSet } from './witnesses';
+
+/** Cosine above which two flagged images' embeddings count as one family. */
+export const FAMILY_COS = 0.95;
+/** Flagged images searched for families at most (the pairwise search is quadratic). */
+const FAMILY_CAP = 2000;
+
+export interface WitnessReport {
+  name: WitnessName;
+  /** The witness's own score per image (higher = more suspicious). */
+  score: Float32Array;
+  /** Its calibrated robust z per image. */
+  z: Float32Array;
+  /** Bulk fit on the calibration scale (median, sigma). */
+  fit: { median: number; sigma: number };
+  /** Images this witness flagged (its z above the cut); null when the score is not calibrated. */
+  flagged: number | null;
+  /** With labels: AUROC and TPR at 5% FPR of this witness alone. */
+  auroc: number | null;
+  tprAt5Fpr: number | null;
+}
+
+export interface WitnessVerdict {
+  witnesses: WitnessReport[];
+  /** Per image, the witnesses whose calibrated z passed the threshold (empty when not flagged). */
+  flaggedBy: WitnessName[][];
+  /**
+   * With the tail rule: the nominal false alarms on a folder without poison, alpha x images x
+   * witnesses (each witness may raise its own); the measured rate on the fixtures is higher.
+   */
+  expectedFalseAlarms: number | null;
+  /** Groups (rows, >= 2) of flagged images whose embeddings nearly coincide, largest first. */
+  families: number[][];
+  /** With labels: AUROC of the paper's raw DeDe error, the control beside the default score. */
+  rawAuroc: number | null;
+}
+
+/** The verdict's extras for flags `flagged` at `threshold` on `ws.score`. */
+export function witnessVerdict(
+  ws: WitnessSet,
+  flagged: boolean[],
+  threshold: number,
+  rule: ThresholdRule,
+  subset: LabelledSubset | null,
+  /** For the families; null leaves them out (the app computes them in its worker). */
+  emb: Embeddings | null,
+): WitnessVerdict {
+  const n = flagged.length;
+  const flaggedBy: WitnessName[][] = flagged.map((f, i) =>
+    !f ? [] : ws.calibrated ? ws.witnesses.filter((w) => w.z[i] > threshold).map((w) => w.name) : ['dede'],
+  );
+  const labelled = subset && subset.labels.some((l) => l === 1) && subset.labels.some((l) => l === 0) ? subset : null;
+  const witnesses = ws.witnesses.map((w): WitnessReport => {
+    const sub = labelled ? Float64Array.from(labelled.index, (i) => w.score[i]) : null;
+    return {
+      name: w.name,
+      score: w.score,
+      z: w.z,
+      fit: w.fit,
+      flagged: ws.calibrated ? flaggedBy.filter((by) => by.includes(w.name)).length : null,
+      auroc: sub && labelled ? auroc(sub, labelled.labels) : null,
+      tprAt5Fpr: sub && labelled ? tprAtFpr(sub, labelled.labels, 0.05) : null,
+    };
+  });
+  const rows = flagged.flatMap((f, i) => (f ? [i] : [])).slice(0, FAMILY_CAP);
+  return {
+    witnesses,
+    flaggedBy,
+    expectedFalseAlarms: rule.kind === 'tail' ? rule.alpha * n * (ws.calibrated ? ws.witnesses.length : 1) : null,
+    families: emb ? embeddingFamilies(emb, rows, FAMILY_COS) : [],
+    rawAuroc: labelled ? auroc(Float64Array.from(labelled.index, (i) => ws.raw[i]), labelled.labels) : null,
+  };
+}

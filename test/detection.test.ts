@@ -1,0 +1,99 @@
+/**
+ * Detection with its controls, at the CLI's default settings, on real encoders exported from
+ * PyTorch (scripts/fixtures/): each backdoored fixture beside the same scan with the clean
+ * encoder the backdoor was injected into, and the clean encoder on a clean folder. A figure a
+ * shortcut also reaches proves nothing, so every backdoor assertion has its control here:
+ *   - the verdict must stay quiet without a backdoor (<= 5% flagged with the clean encoder,
+ *     on clean images and on the very images that carry a trigger);
+ *   - DeDe's own witness is asserted where it carries the detection (the blended trigger,
+ *     which no pixel statistic finds), not only the combined verdict.
+ * The scans run two at a time (tfjs-wasm trains on one core each) to keep CI short.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runDede, tempDir } from './helpers/cli';
+
+const DEMO = path.join(ROOT, 'public', 'demo');
+const FIX = path.join(ROOT, 'fixtures');
+const CLEAN_ENCODER = path.join(FIX, 'clean-encoder.onnx');
+
+interface Case {
+  name: string;
+  encoder: string;
+  images: string;
+  labels: string | null;
+}
+
+const CASES: Case[] = [
+  { name: 'patch', encoder: path.join(DEMO, 'encoder.onnx'), images: path.join(DEMO, 'images'), labels: path.join(DEMO, 'labels.csv') },
+  { name: 'patch-control', encoder: CLEAN_ENCODER, images: path.join(DEMO, 'images'), labels: path.join(DEMO, 'labels.csv') },
+  { name: 'blended', encoder: path.join(FIX, 'blended', 'encoder.onnx'), images: path.join(FIX, 'blended', 'images'), labels: path.join(FIX, 'blended', 'labels.csv') },
+  { name: 'blended-control', encoder: CLEAN_ENCODER, images: path.join(FIX, 'blended', 'images'), labels: path.join(FIX, 'blended', 'labels.csv') },
+  { name: 'clean-folder', encoder: CLEAN_ENCODER, images: path.join(FIX, 'clean-images'), labels: null },
+];
+
+const haveAll = CASES.every((c) => existsSync(c.encoder) && existsSync(c.images));
+const REAL_SCAN_MS = 40 * 60_000;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Summary = any;
+const summaries = new Map<string, Summary>();
+
+async function scan(c: Case): Promise<void> {
+  // DEDE_DETECTION_OUT keeps each scan's scores.csv and summary.json (for the README's figures).
+  const keep = process.env.DEDE_DETECTION_OUT;
+  const out = keep ? path.join(keep, c.name) : tempDir();
+  if (keep) mkdirSync(out, { recursive: true });
+  const json = path.join(out, 'summary.json');
+  const args = ['scan', '--encoder', c.encoder, '--images', c.images, '--norm', 'cifar10', '--out', path.join(out, 'scores.csv'), '--json', json, '--no-cache', '--budget', '0'];
+  if (c.labels) args.push('--labels', c.labels);
+  const run = await runDede(args, { timeoutMs: REAL_SCAN_MS });
+  if (run.code !== 0) throw new Error(`${c.name} scan failed:\n${run.stderr}`);
+  const s = JSON.parse(readFileSync(json, 'utf8'));
+  const w = Object.fromEntries(s.verdict.witnesses.map((x: { name: string; auroc: number | null; flagged: number }) => [x.name, x]));
+  console.log(
+    `${c.name}: ${s.counts.flagged}/${s.counts.images} flagged (${s.rule}, expected false alarms ${s.verdict.expectedFalseAlarms}); ` +
+      `AUROC combined ${s.metrics?.auroc ?? '-'}, dede ${w.dede?.auroc ?? '-'}, density ${w.density?.auroc ?? '-'}, raw DeDe ${s.verdict.rawAuroc ?? '-'}; ` +
+      `flagged by dede ${w.dede?.flagged}, density ${w.density?.flagged}; collapse ${s.rebuildCollapse}; ${run.seconds.toFixed(0)} s`,
+  );
+  summaries.set(c.name, s);
+}
+
+const witness = (s: Summary, name: string) => s.verdict.witnesses.find((w: { name: string }) => w.name === name);
+const flaggedShare = (s: Summary) => s.counts.flagged / s.counts.images;
+
+describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () => {
+  beforeAll(async () => {
+    const queue = [...CASES];
+    const worker = async () => {
+      for (let c = queue.shift(); c; c = queue.shift()) await scan(c);
+    };
+    await Promise.all([worker(), worker()]);
+  }, REAL_SCAN_MS);
+
+  it('stays quiet without a backdoor: <= 5% flagged by the clean encoder on clean images and on triggered ones', () => {
+    for (const name of ['clean-folder', 'patch-control', 'blended-control']) {
+      const s = summaries.get(name);
+      expect(flaggedShare(s), name).toBeLessThanOrEqual(0.05);
+      expect(s.rule).toBe('tail:0.005');
+    }
+  });
+
+  it('finds the patch backdoor (AUROC >= 0.95) and its rebuilds collapse, unlike the clean encoder control', () => {
+    const s = summaries.get('patch');
+    expect(s.metrics.auroc).toBeGreaterThanOrEqual(0.95);
+    expect(s.rebuildCollapse).toBeLessThan(0.3);
+    expect(summaries.get('patch-control').rebuildCollapse).toBeGreaterThan(0.5);
+    // The control's verdict is not fooled by the pixel outlier the raw score ranks first.
+    expect(summaries.get('patch-control').metrics.auroc).toBeLessThan(0.8);
+  });
+
+  it('finds the blended backdoor (AUROC >= 0.95), and DeDe alone ranks it far above chance where the raw score fails', () => {
+    const s = summaries.get('blended');
+    expect(s.metrics.auroc).toBeGreaterThanOrEqual(0.95);
+    expect(witness(s, 'dede').auroc).toBeGreaterThanOrEqual(0.78);
+    expect(summaries.get('blended-control').metrics.auroc).toBeLessThan(0.8);
+    expect(witness(summaries.get('blended-control'), 'dede').auroc).toBeLessThan(0.7);
+  });
+});
