@@ -9,6 +9,7 @@
  */
 import type { Embeddings } from './types';
 import { Rng } from './model/rng';
+import { gatherRows } from './model/batch';
 
 export interface DensityOptions {
   /** Which neighbour's similarity is the score (k-th nearest other image). */
@@ -70,12 +71,13 @@ export function neighbourSimilarity(emb: Embeddings, opts: DensityOptions = DEFA
  */
 export function embeddingFamilies(emb: Embeddings, rows: number[], familyCos: number): number[][] {
   const d = emb.dim;
-  const u = unitRows(emb);
+  // Only the listed rows are compared, so only they are normalised.
+  const u = unitRows({ count: rows.length, dim: d, data: gatherRows(emb.data, d, rows) });
   const parent = rows.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
   for (let a = 0; a < rows.length; a++)
     for (let b = a + 1; b < rows.length; b++)
-      if (dot(u, rows[a] * d, rows[b] * d, d) >= familyCos) parent[find(a)] = find(b);
+      if (dot(u, a * d, b * d, d) >= familyCos) parent[find(a)] = find(b);
   const groups = new Map<number, number[]>();
   rows.forEach((row, i) => {
     const r = find(i);

@@ -98,8 +98,3 @@ export function maxZ(witnesses: Witness[]): Float32Array {
   for (const w of witnesses) for (let i = 0; i < n; i++) out[i] = Math.max(out[i], w.z[i]);
   return out;
 }
-
-/** Names of the witnesses whose z exceeds `zCut` for image i (the "flagged by" column). */
-export function flaggedBy(set: WitnessSet, i: number, zCut: number): WitnessName[] {
-  return set.witnesses.filter((w) => w.z[i] > zCut).map((w) => w.name);
-}
