@@ -189,18 +189,22 @@ describe('values that can only be mistakes, links and notes', () => {
     expect(errorLine(bg)).toMatch(/--background 300,0,0 must be three whole numbers from 0 to 255/);
   });
 
-  it('refuses an input size whose training step cannot fit, before decoding an image', async () => {
+  it('refuses a rebuild size whose training step cannot fit, before decoding an image; a 224-px input is rebuilt at 32 px', async () => {
     const dir = tempDir();
     const images = imageFolder(4);
     const spatial = path.join(ROOT, 'test', 'data', 'spatial.onnx');
     for (const size of ['224', '1024']) {
-      const run = await runDede(scanArgs(spatial, images, path.join(dir, 's.csv'), ...QUICK, '--size', size), { timeoutMs: 60_000 });
+      const run = await runDede(scanArgs(spatial, images, path.join(dir, 's.csv'), ...QUICK, '--size', size, '--rebuild-size', size), { timeoutMs: 60_000 });
       expect(run.code, size).toBe(1);
       expect(errorLine(run)).toMatch(new RegExp(`at ${size} px the decoder sees ${(Number(size) / 4) ** 2} patches per image and one training step of batch 4 needs about [\\d.]+ GB`));
       expect(run.stderr).not.toMatch(/embedding/);
     }
-    const big = await runDede(scanArgs(spatial, images, path.join(dir, 's.csv'), '--no-cache', '--epochs', '1', '--size', '224'), { timeoutMs: 60_000 });
-    expect(errorLine(big)).toMatch(/this input size is too large for the 4-px patch decoder/);
+    const big = await runDede(scanArgs(spatial, images, path.join(dir, 's.csv'), '--no-cache', '--epochs', '1', '--size', '224', '--rebuild-size', '224'), { timeoutMs: 60_000 });
+    expect(errorLine(big)).toMatch(/this rebuild size is too large for the 4-px patch decoder: use --rebuild-size 64 or less/);
+    // The same encoder and size with the default rebuild size scans.
+    const ok = await runDede(scanArgs(spatial, images, path.join(dir, 's.csv'), ...QUICK, '--size', '224'), { timeoutMs: 120_000 });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/size 224 px \(given; the model's input size is dynamic\), decoder rebuilds 32 px \(area-averaged from 224 px\)/);
   });
 
   it('follows links to images and folders, walks a link loop once, lists broken links, and says when --masks has no effect', async () => {
@@ -218,6 +222,6 @@ describe('values that can only be mistakes, links and notes', () => {
     expect(files).toEqual(['img0.png', 'img1.png', 'img2.png', 'img3.png', 'img4.png', 'img5.png', 'linkdir/far0.png', 'linkdir/far1.png', 'linkdir/far2.png', 'linked.png']);
     expect(run.stderr).toMatch(/broken.png: a broken symbolic link/);
     expect(run.stderr).toMatch(/loop: a link to a folder already scanned/);
-    expect(run.stderr).toMatch(/note: 4 score masks have no effect here: at score mask 0.99 no patch of a 32 px image stays visible/);
+    expect(run.stderr).toMatch(/note: 4 score masks have no effect here: at score mask 0.99 no patch of a 32 px rebuild stays visible/);
   });
 });

@@ -13,6 +13,7 @@ import {
   NORM_PRESETS,
   PAPER_TRAIN,
   DEFAULT_BUDGET_MINUTES,
+  DEFAULT_REBUILD_MAX,
   PAPER_SCORE,
   PAPER_RULE,
   formatRule,
@@ -28,6 +29,7 @@ import {
   type TrainOptions,
 } from '../core/options';
 import { checkNormalisation } from '../core/encoder/resolve';
+import type { OrtChoice } from './backend';
 
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {}
@@ -48,6 +50,9 @@ export interface ScanArgs {
   epochsGiven: boolean;
   /** Training time budget in seconds (null: none). */
   budgetSeconds: number | null;
+  /** The model output used as the embedding (null: chooseOutput's default). */
+  output: string | null;
+  ort: OrtChoice;
   /** Only what the user gave; the model and core defaults fill the rest. */
   pre: Partial<PreprocessOptions>;
   train: TrainOptions;
@@ -75,10 +80,17 @@ Encoder input (read from the model where it fixes them):
   --mean r,g,b           per-channel mean on [0,1] pixels (overrides --norm)
   --std r,g,b            per-channel std (overrides --norm)
   --pooling mean|first   how outputs of rank > 2 become one vector (default ${DEFAULT_PREPROCESS.pooling})
+  --output <name>        the model output to use as the embedding (default: the first output
+                         of shape [batch, D], else the first; e.g. image_embeds for CLIP)
+  --ort auto|node|web    ONNX runtime: onnxruntime-node's native CPU kernels when installed
+                         (auto, default), or onnxruntime-web's wasm build
   --background r,g,b     colour (0-255) transparent pixels are flattened onto (default ${DEFAULT_PREPROCESS.background.join(',')})
 
 Decoder:
   --aux <dir>            train the decoder on this folder instead of the suspect images
+  --rebuild-size <px>    side the decoder rebuilds, a multiple of its patch (4), at most the
+                         encoder's size (default: the encoder's size up to ${DEFAULT_REBUILD_MAX} px; a 224-px
+                         encoder's inputs are area-averaged to ${DEFAULT_REBUILD_MAX} px for the decoder)
   --preset fast|paper    decoder size (default ${DEFAULT_TRAIN.preset}; paper = the authors' settings)
   --epochs N             training epochs (default for fast: ${DEFAULT_TRAIN_SAMPLES} training samples' worth,
                          ${DEFAULT_TRAIN.epochs}-40 epochs, ${DEFAULT_TRAIN.epochs} for 1,000 images; ${PAPER_TRAIN.epochs} for paper)
@@ -160,6 +172,9 @@ const SCAN_OPTIONS = {
   mean: { type: 'string' },
   std: { type: 'string' },
   pooling: { type: 'string' },
+  output: { type: 'string' },
+  ort: { type: 'string' },
+  'rebuild-size': { type: 'string' },
   background: { type: 'string' },
   preset: { type: 'string' },
   epochs: { type: 'string' },
@@ -236,6 +251,7 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     batch: intArg('batch', str('batch'), 1) ?? base.batch,
     seed: intArg('seed', str('seed'), 0) ?? base.seed,
     folds: intArg('folds', str('folds'), 1) ?? base.folds,
+    rebuildSize: intArg('rebuild-size', str('rebuild-size'), 4) ?? base.rebuildSize,
   };
   // The paper preset is the authors' settings throughout: raw score, DeDe alone, mean:1.5.
   const baseScore = preset === 'paper' ? PAPER_SCORE : DEFAULT_SCORE;
@@ -276,6 +292,8 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     cache: !values['no-cache'],
     quiet: Boolean(values.quiet),
     force: Boolean(values.force),
+    output: str('output') ?? null,
+    ort: oneOf<OrtChoice>('ort', str('ort'), ['auto', 'node', 'web']) ?? 'auto',
     epochsGiven: str('epochs') !== undefined,
     budgetSeconds: budgetArg(str('budget'), preset === 'paper'),
     pre,

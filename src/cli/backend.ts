@@ -1,11 +1,48 @@
 /**
  * Compute setup for Node: TensorFlow.js on its wasm backend (the only one that trains at a
- * usable speed on a CPU; cpu is the fallback) and ONNX Runtime Web's wasm build.
+ * usable speed on a CPU; cpu is the fallback), and for the encoder onnxruntime-node's native
+ * CPU provider when it is installed (an optional dependency), else ONNX Runtime Web's wasm build.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import * as ort from 'onnxruntime-web';
 import os from 'node:os';
+
+import { createRequire } from 'node:module';
+import type { OrtRuntime } from '../core/encoder';
+
+/** Which ONNX runtime embeds: 'auto' = node when installed, else web. */
+export type OrtChoice = 'auto' | 'node' | 'web';
+
+export interface OrtBackend {
+  runtime: OrtRuntime;
+  executionProviders: string[];
+  /** In words, e.g. 'onnxruntime-node cpu x2'. */
+  name: string;
+  /** Why the preferred runtime was not used, if it was not. */
+  fallbackReason: string | null;
+}
+
+/**
+ * The ONNX runtime for `choice`. onnxruntime-node is loaded with require (it is CommonJS with a
+ * native addon); a missing or broken install falls back to onnxruntime-web under 'auto' and is
+ * an error naming the fix under 'node'.
+ */
+export function ortBackend(choice: OrtChoice): OrtBackend {
+  const threads = Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
+  const web: OrtBackend = { runtime: ort, executionProviders: ['wasm'], name: `onnxruntime-web wasm x${threads}`, fallbackReason: null };
+  if (choice === 'web') return web;
+  try {
+    const require = createRequire(import.meta.url);
+    const native = require('onnxruntime-node') as OrtRuntime & { env: { logLevel?: string } };
+    native.env.logLevel = 'error';
+    return { runtime: native, executionProviders: ['cpu'], name: `onnxruntime-node cpu`, fallbackReason: null };
+  } catch (err) {
+    const reason = `onnxruntime-node is not installed (${(err as Error).message.split('\n')[0]}); install it with ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node`;
+    if (choice === 'node') throw new Error(reason);
+    return { ...web, fallbackReason: reason };
+  }
+}
 
 export interface NodeBackend {
   /** The tfjs backend in use: 'wasm', or 'cpu' when wasm could not start. */

@@ -14,7 +14,7 @@ import { runScan } from '../core/scan';
 import { scanSummary } from '../core/summary';
 import { parseLabels, scoresToCsv, witnessColumns } from '../core/csv';
 import type { ScanArgs } from './args';
-import { setupNodeBackend } from './backend';
+import { ortBackend, setupNodeBackend } from './backend';
 import { DiskEmbeddingStore, defaultCacheDir } from './diskCache';
 import { InputError, readEncoderFiles, readFolder, readTextFile } from './files';
 import { ProgressPrinter, formatDuration } from './progress';
@@ -49,12 +49,14 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
   });
   const [backend] = await Promise.all([setupNodeBackend(), loadWebpDecoder()]);
   if (backend.fallbackReason) warn(`warning: ${backend.fallbackReason}; using tfjs ${backend.tfjs} (much slower)`);
+  const ortRt = ortBackend(args.ort);
+  if (ortRt.fallbackReason && !args.quiet) warn(`note: ${ortRt.fallbackReason}; embedding with ${ortRt.name} (slower)`);
 
   const encoderFiles = await readEncoderFiles(args.encoder);
-  const encoder = await loadEncoder(encoderFiles);
+  const encoder = await loadEncoder(encoderFiles, { runtime: ortRt.runtime, executionProviders: ortRt.executionProviders, output: args.output });
   try {
     const cfg = MODEL_PRESETS[args.train.preset];
-    const { pre, notes } = resolvePreprocess(encoder.info, args.pre, cfg.patch);
+    const { pre, notes } = resolvePreprocess(encoder.info, args.pre, cfg.patch, args.train.rebuildSize);
     const labels = args.labels ? parseLabelsFile(await readTextFile(args.labels, '--labels'), args.labels) : null;
     const suspect = await readFolder(args.images, '--images');
     const aux = args.aux ? await readFolder(args.aux, '--aux') : null;
@@ -70,10 +72,11 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     const resume = args.checkpoint && existsSync(args.checkpoint) ? new Uint8Array(await readFile(args.checkpoint)) : null;
 
     const store: EmbeddingStore = args.cache ? new DiskEmbeddingStore(defaultCacheDir(), warn) : new MemoryEmbeddingStore();
-    const backendName = `tfjs-${backend.tfjs} + onnxruntime-web ${backend.ort}`;
+    const backendName = `tfjs-${backend.tfjs} + ${ortRt.name}`;
     const t = args.train;
     say(`dede scan: ${suspect.files.length} files in ${args.images}${aux ? `, decoder trained on ${aux.files.length} files in ${args.aux}` : ''}`);
-    say(`  encoder   ${encoder.info.format} ${path.basename(args.encoder)} input ${encoder.info.inputName} [${encoder.info.inputShape.map((d) => (d < 0 ? '?' : d)).join(',')}], ${notes.join(', ')}`);
+    const outs = encoder.info.outputs.length > 1 ? ` output ${encoder.info.outputName} (of ${encoder.info.outputs.map((o) => o.name).join(', ')})` : '';
+    say(`  encoder   ${encoder.info.format} ${path.basename(args.encoder)} input ${encoder.info.inputName} [${encoder.info.inputShape.map((d) => (d < 0 ? '?' : d)).join(',')}]${outs}, ${notes.join(', ')}`);
     say(`  normalise mean ${pre.mean.join(',')} std ${pre.std.join(',')}, pooling ${pre.pooling}`);
     say(`  decoder   preset ${t.preset} (D ${cfg.dim}, ${cfg.encDepth}+${cfg.decDepth} blocks, patch ${cfg.patch}), epochs ${t.epochs}, batch ${t.batch}, lr ${t.lr}, train mask ${t.trainMask}${t.trainMaskEnd !== null ? `->${t.trainMaskEnd}` : ''}, ${aux || t.folds === 1 ? '1 decoder' : `${t.folds} cross-fitted decoders`}, seed ${t.seed}`);
     const sc = args.score;

@@ -4,12 +4,22 @@
  * app) are interchangeable adapters.
  */
 import type { PreprocessOptions } from './options';
+import type { EncoderInfo } from './types';
 
 /**
  * Bumped whenever decoding or preprocessing changes what the encoder is fed (e.g. the resize
  * filter), so stale embeddings stop matching instead of being silently reused.
  */
 export const PREPROCESS_VERSION = 1;
+
+/**
+ * The model part of every embedding key: its sha-256, plus the output used when the model has
+ * several (embeddings of `image_embeds` and of `last_hidden_state` must never be mixed up).
+ * Single-output models keep the plain sha, so their existing cache entries stay valid.
+ */
+export function embeddingModelId(info: Pick<EncoderInfo, 'sha256' | 'outputName' | 'outputs'>): string {
+  return info.outputs.length > 1 ? `${info.sha256}#${info.outputName}` : info.sha256;
+}
 
 /** Cache key `emb<v>:<modelSha>:<imageSha>:<size>:<layout>:<mean>:<std>:<background>:<pooling>`; equal iff all inputs are. */
 export function embeddingKey(modelSha: string, imageSha: string, pre: PreprocessOptions): string {

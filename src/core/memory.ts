@@ -36,13 +36,13 @@ export function estimateMemory(images: number, size: number, cfg: ModelConfig, b
 
 const gb = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GB`;
 
-/** Throws an Error saying what to change when the estimate exceeds what the engine can hold. */
+/** Throws an Error saying what to change when the estimate exceeds what the engine can hold (`size` is the rebuild size). */
 export function checkMemory(est: MemoryEstimate, ctx: { images: number; size: number; batch: number; patch: number }): void {
   if (est.trainStep > WASM_STEP_LIMIT_BYTES) {
     const fit = Math.max(1, Math.floor((ctx.batch * WASM_STEP_LIMIT_BYTES) / est.trainStep));
     throw new Error(
       `at ${ctx.size} px the decoder sees ${est.tokens} patches per image and one training step of batch ${ctx.batch} needs about ${gb(est.trainStep)}, more than the ${gb(WASM_STEP_LIMIT_BYTES)} the engine can hold: ` +
-        (fit >= 8 ? `use --batch ${fit} or less` : `this input size is too large for the ${ctx.patch}-px patch decoder (encoders of 224 px need a rebuild size or larger patch, not yet available); use an encoder of at most ${Math.max(32, ctx.patch * 16)} px`),
+        (fit >= 8 ? `use --batch ${fit} or less (or a smaller --rebuild-size)` : `this rebuild size is too large for the ${ctx.patch}-px patch decoder: use --rebuild-size ${Math.max(32, ctx.patch * 16)} or less (the default rebuilds at most 32 px)`),
     );
   }
   if (est.images > IMAGE_MEMORY_LIMIT_BYTES) {

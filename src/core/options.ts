@@ -81,6 +81,44 @@ export interface TrainOptions {
    * the 1/K of images it never trained on (src/core/decoderSet.ts). 1 = the paper (one decoder).
    */
   folds: number;
+  /**
+   * Side in pixels of the images the decoder rebuilds, independent of the encoder's input size
+   * (null = rebuildSizeFor's default). The encoder still sees its own size; the decoder's target
+   * is that input downsampled by area averaging.
+   */
+  rebuildSize: number | null;
+}
+
+/**
+ * Largest rebuild side chosen by default. At 32 px the fast decoder has 64 patches per image;
+ * at 64 px 256, which makes each step about 4x slower (README "Benchmarks") for a target a
+ * CPU-budget decoder cannot rebuild sharper anyway. An encoder of at most 32 px is rebuilt at
+ * its own size (the paper's setting).
+ */
+export const DEFAULT_REBUILD_MAX = 32;
+
+/**
+ * The side the decoder rebuilds for an encoder of `inputSize` px: `given`, else the input size
+ * up to DEFAULT_REBUILD_MAX. Throws when it is not a whole multiple of `patch`, or larger than
+ * the encoder's input (rebuilding detail the encoder never saw).
+ */
+export function rebuildSizeFor(inputSize: number, patch: number, given: number | null = null): number {
+  if (given !== null) {
+    if (!Number.isInteger(given) || given < patch || given % patch !== 0) {
+      throw new Error(`rebuild size ${given} px must be a whole multiple of the decoder's patch size ${patch} (e.g. 32 or 64)`);
+    }
+    if (given > inputSize) {
+      throw new Error(`rebuild size ${given} px is larger than the encoder's input (${inputSize} px): use at most ${inputSize}`);
+    }
+    return given;
+  }
+  if (inputSize > DEFAULT_REBUILD_MAX) return DEFAULT_REBUILD_MAX;
+  if (inputSize % patch !== 0) {
+    throw new Error(
+      `size ${inputSize} px is not divisible by the decoder's patch size ${patch}: use a size that is a multiple of ${patch} (e.g. --size ${Math.max(patch, Math.round(inputSize / patch) * patch)}) or a rebuild size (--rebuild-size ${Math.max(patch, Math.floor(inputSize / patch) * patch)})`,
+    );
+  }
+  return inputSize;
 }
 
 /**
@@ -126,6 +164,7 @@ export const PAPER_TRAIN: TrainOptions = {
   trainMaskEnd: null,
   seed: 0,
   folds: 1,
+  rebuildSize: null,
 };
 
 /**

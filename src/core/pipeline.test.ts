@@ -2,7 +2,7 @@ import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { MemoryEmbeddingStore } from './embedCache';
 import { DEFAULT_PREPROCESS, type PreprocessOptions } from './options';
-import { embedAll, loadImages } from './pipeline';
+import { embedAll, loadImages, prepareImages } from './pipeline';
 import type { Encoder, ImageBatch, InputFile, Progress } from './types';
 
 /** A solid size x size PNG of one colour. */
@@ -68,6 +68,7 @@ function fakeEncoder(): Encoder & { embedded: number } {
       sha256: 'model-sha',
       inputName: 'input',
       outputName: 'out',
+      outputs: [{ name: 'out', shape: [-1, 16] }],
       inputShape: [-1, 3, 4, 4],
       inputSize: 4,
       layout: 'nchw' as const,
@@ -114,5 +115,44 @@ describe('embedAll', () => {
     // Another preprocessing is another key.
     await embedAll(enc, batch, ['s1', 's2', 's3'], { ...pre, std: [1, 1, 1] }, store, {}, 8);
     expect(enc.embedded).toBe(7);
+  });
+});
+
+describe('prepareImages (the streamed decode -> embed -> downsample path)', () => {
+  /** A 8x8 PNG whose four 4x4 quadrants are solid colours, so a 2x downsample is exact. */
+  function quadrantPng(q: [number, number, number][]): Uint8Array {
+    const data = new Uint8Array(8 * 8 * 3);
+    for (let y = 0; y < 8; y++) for (let x = 0; x < 8; x++) data.set(q[(y < 4 ? 0 : 2) + (x < 4 ? 0 : 1)], (y * 8 + x) * 3);
+    return encode({ width: 8, height: 8, data, channels: 3, depth: 8 });
+  }
+  const pre8: PreprocessOptions = { ...DEFAULT_PREPROCESS, size: 8 };
+
+  it('gives the same embeddings and paths as loadImages + embedAll, and the decoder images area-averaged', async () => {
+    const files: InputFile[] = [];
+    // 70 files (more than one decode chunk of 64), one of them not an image.
+    for (let i = 0; i < 70; i++) {
+      const v = (i * 3) % 256;
+      files.push({ path: `img${String(i).padStart(2, '0')}.png`, bytes: quadrantPng([[v, 0, 0], [0, v, 0], [0, 0, v], [255, 255, 255]]) });
+    }
+    files.splice(10, 0, { path: 'readme.txt', bytes: new TextEncoder().encode('x') });
+    const enc = fakeEncoder();
+    const loaded = await loadImages(files, pre8);
+    const whole = await embedAll(enc, loaded.batch, loaded.imageShas, pre8, new MemoryEmbeddingStore());
+    const enc2 = fakeEncoder();
+    const events: Progress[] = [];
+    const got = await prepareImages(files, enc2, pre8, 2, new MemoryEmbeddingStore(), { onProgress: (p) => events.push(p) });
+    expect(got.paths).toEqual(loaded.paths);
+    expect(got.skipped.map((s) => s.path)).toEqual(['readme.txt']);
+    // Embedding column 0 is the first pixel: identical; column 1 is the call number, which differs by chunking.
+    for (let i = 0; i < got.paths.length; i++) expect(got.emb.data[i * 2]).toBe(whole.data[i * 2]);
+    expect(got.batch.size).toBe(2);
+    // Downsampled 8 -> 2: each output pixel is one solid quadrant.
+    const row = 5;
+    const v = ((row < 10 ? row : row + 1) * 3) % 256 / 255;
+    const px = (k: number) => Array.from(got.batch.data.subarray(row * 12 + k * 3, row * 12 + k * 3 + 3)).map((x) => Number(x.toFixed(5)));
+    expect(px(0)).toEqual([Number(v.toFixed(5)), 0, 0]);
+    expect(px(1)).toEqual([0, Number(v.toFixed(5)), 0]);
+    expect(px(3)).toEqual([1, 1, 1]);
+    expect(events.at(-1)).toMatchObject({ phase: 'embedding', done: 71, total: 71 });
   });
 });

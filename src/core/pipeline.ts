@@ -7,8 +7,9 @@ import type { Embeddings, Encoder, ImageBatch, InputFile, SkippedFile } from './
 import { decodeImage, isHiddenPath, isImagePath } from './image/decode';
 import { errorText } from './image/limits';
 import { preprocessImages } from './image/preprocess';
+import { resizeBatch } from './image/resample';
 import { sha256Hex } from './hash';
-import { embeddingKey, type EmbeddingStore } from './embedCache';
+import { embeddingKey, embeddingModelId, type EmbeddingStore } from './embedCache';
 import { EtaClock, checkStop, yieldToLoop, type JobHooks } from './progress';
 
 export { CancelledError, EtaClock, type JobHooks } from './progress';
@@ -26,28 +27,26 @@ export interface LoadedImages {
 /** Images decoded per step; bounds the RGBA held at once when photos are large. */
 const DECODE_CHUNK = 64;
 
+interface DecodedChunk {
+  paths: string[];
+  imageShas: string[];
+  /** The chunk's usable images, preprocessed at the encoder's size (NHWC). */
+  data: Float32Array;
+  /** Files looked at so far (for progress). */
+  done: number;
+}
+
 /**
- * Decodes and preprocesses `files` (NHWC, normalised per `pre`), skipping non-images and
- * undecodable files with a reason. Throws when no usable image remains; `what` names the set.
+ * Decodes and preprocesses `files` DECODE_CHUNK at a time, pushing the unusable ones (with a
+ * reason) onto `skipped`; the one decoding loop behind loadImages and prepareImages.
  */
-export async function loadImages(
-  files: InputFile[],
-  pre: PreprocessOptions,
-  hooks: JobHooks = {},
-  what = 'the image folder',
-): Promise<LoadedImages> {
-  files = files.filter((f) => !isHiddenPath(f.path));
-  if (files.length === 0) throw new Error(`${what} is empty: it must hold PNG, JPEG, WebP or BMP images`);
-  const stride = pre.size * pre.size * 3;
-  const clock = new EtaClock(files.length);
-  const skipped: SkippedFile[] = [];
-  const paths: string[] = [];
-  const imageShas: string[] = [];
-  const chunks: Float32Array[] = [];
+async function* decodedChunks(files: InputFile[], pre: PreprocessOptions, skipped: SkippedFile[], hooks: JobHooks): AsyncGenerator<DecodedChunk> {
   for (let start = 0; start < files.length; start += DECODE_CHUNK) {
     checkStop(hooks);
     const decoded = [];
     const chunkFiles = files.slice(start, start + DECODE_CHUNK);
+    const paths: string[] = [];
+    const imageShas: string[] = [];
     for (const file of chunkFiles) {
       if (!isImagePath(file.path)) {
         skipped.push({ path: file.path, reason: 'not an image file name (PNG, JPEG, WebP or BMP expected)' });
@@ -62,24 +61,127 @@ export async function loadImages(
       paths.push(file.path);
       imageShas.push(await sha256Hex(file.bytes));
     }
-    if (decoded.length > 0) chunks.push(preprocessImages(decoded, pre).data);
-    const done = Math.min(files.length, start + chunkFiles.length);
-    hooks.onProgress?.({ phase: 'decoding', done, total: files.length, etaSeconds: clock.eta(done) });
+    const data = decoded.length > 0 ? preprocessImages(decoded, pre).data : new Float32Array(0);
+    yield { paths, imageShas, data, done: Math.min(files.length, start + chunkFiles.length) };
     await yieldToLoop();
   }
-  if (paths.length === 0) {
-    const first = skipped[0];
-    throw new Error(
-      `none of the ${files.length} files in ${what} is a usable image (${first.path}: ${first.reason}): give a folder of PNG, JPEG, WebP or BMP images`,
-    );
-  }
-  const data = new Float32Array(paths.length * stride);
+}
+
+function visibleFiles(files: InputFile[], what: string): InputFile[] {
+  files = files.filter((f) => !isHiddenPath(f.path));
+  if (files.length === 0) throw new Error(`${what} is empty: it must hold PNG, JPEG, WebP or BMP images`);
+  return files;
+}
+
+function noUsableImage(files: InputFile[], skipped: SkippedFile[], what: string): Error {
+  const first = skipped[0];
+  return new Error(
+    `none of the ${files.length} files in ${what} is a usable image (${first.path}: ${first.reason}): give a folder of PNG, JPEG, WebP or BMP images`,
+  );
+}
+
+function concat(chunks: Float32Array[], length: number): Float32Array {
+  const data = new Float32Array(length);
   let at = 0;
   for (const c of chunks) {
     data.set(c, at);
     at += c.length;
   }
+  return data;
+}
+
+/**
+ * Decodes and preprocesses `files` (NHWC, normalised per `pre`), skipping non-images and
+ * undecodable files with a reason. Throws when no usable image remains; `what` names the set.
+ */
+export async function loadImages(
+  files: InputFile[],
+  pre: PreprocessOptions,
+  hooks: JobHooks = {},
+  what = 'the image folder',
+): Promise<LoadedImages> {
+  files = visibleFiles(files, what);
+  const clock = new EtaClock(files.length);
+  const skipped: SkippedFile[] = [];
+  const paths: string[] = [];
+  const imageShas: string[] = [];
+  const chunks: Float32Array[] = [];
+  for await (const chunk of decodedChunks(files, pre, skipped, hooks)) {
+    paths.push(...chunk.paths);
+    imageShas.push(...chunk.imageShas);
+    if (chunk.data.length > 0) chunks.push(chunk.data);
+    hooks.onProgress?.({ phase: 'decoding', done: chunk.done, total: files.length, etaSeconds: clock.eta(chunk.done) });
+  }
+  if (paths.length === 0) throw noUsableImage(files, skipped, what);
+  const data = concat(chunks, paths.length * pre.size * pre.size * 3);
   return { paths, batch: { count: paths.length, size: pre.size, data }, imageShas, skipped };
+}
+
+/** What prepareImages hands the decoder: images at the rebuild size, their embeddings, and the time split. */
+export interface PreparedImages extends LoadedImages {
+  emb: Embeddings;
+  /** Seconds spent decoding and embedding. */
+  seconds: { decoding: number; embedding: number };
+}
+
+/**
+ * The CLI's streamed path: decode, embed (cached) and downsample `files` one chunk at a time,
+ * so the encoder-size floats of only one chunk are ever held (a 224-px folder keeps 49x less
+ * than loadImages would); `batch` comes back at `rebuildSize`. Progress is reported as
+ * 'embedding' over the files.
+ */
+export async function prepareImages(
+  files: InputFile[],
+  encoder: Encoder,
+  pre: PreprocessOptions,
+  rebuildSize: number,
+  store: EmbeddingStore,
+  hooks: JobHooks = {},
+  what = 'the image folder',
+  batchSize = 64,
+): Promise<PreparedImages> {
+  files = visibleFiles(files, what);
+  const clock = new EtaClock(files.length);
+  const skipped: SkippedFile[] = [];
+  const paths: string[] = [];
+  const imageShas: string[] = [];
+  const images: Float32Array[] = [];
+  const embs: Float32Array[] = [];
+  let dim = -1;
+  const seconds = { decoding: 0, embedding: 0 };
+  const chunks = decodedChunks(files, pre, skipped, hooks);
+  for (;;) {
+    let t = performance.now();
+    const next = await chunks.next();
+    seconds.decoding += (performance.now() - t) / 1000;
+    if (next.done) break;
+    const chunk = next.value;
+    t = performance.now();
+    if (chunk.paths.length > 0) {
+      const batch = { count: chunk.paths.length, size: pre.size, data: chunk.data };
+      const emb = await embedAll(encoder, batch, chunk.imageShas, pre, store, {}, batchSize);
+      if (dim >= 0 && emb.dim !== dim) {
+        throw new Error(`cached embeddings have different lengths (${emb.dim} vs ${dim}): clear the embedding cache`);
+      }
+      dim = emb.dim;
+      embs.push(emb.data);
+      images.push(resizeBatch(batch, rebuildSize).data);
+      paths.push(...chunk.paths);
+      imageShas.push(...chunk.imageShas);
+    }
+    seconds.embedding += (performance.now() - t) / 1000;
+    hooks.onProgress?.({ phase: 'embedding', done: chunk.done, total: files.length, etaSeconds: clock.eta(chunk.done) });
+  }
+  if (paths.length === 0) throw noUsableImage(files, skipped, what);
+  const n = paths.length;
+  return {
+    paths,
+    imageShas,
+    skipped,
+    batch: { count: n, size: rebuildSize, data: concat(images, n * rebuildSize * rebuildSize * 3) },
+    emb: { count: n, dim, data: concat(embs, n * dim) },
+    seconds,
+  };
 }
 
 /**
@@ -98,7 +200,7 @@ export async function embedAll(
   const n = batch.count;
   const stride = batch.size * batch.size * 3;
   const rows: (Float32Array | null)[] = new Array(n).fill(null);
-  const keys = imageShas.map((sha) => embeddingKey(encoder.info.sha256, sha, pre));
+  const keys = imageShas.map((sha) => embeddingKey(embeddingModelId(encoder.info), sha, pre));
   const missing: number[] = [];
   for (let i = 0; i < n; i++) {
     const hit = await store.get(keys[i]);

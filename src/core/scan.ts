@@ -11,8 +11,9 @@ import { createDecoderSet, decoderSetToBytes, disposeDecoderSet, scoreWithSet, s
 import { resumeSet, setIdentity } from './resume';
 import { keepCount } from './model/patches';
 import { checkMemory, estimateMemory } from './memory';
-import { MODEL_PRESETS } from './options';
-import { embedAll, loadImages, type LoadedImages } from './pipeline';
+import { MODEL_PRESETS, rebuildSizeFor } from './options';
+import { prepareImages, type PreparedImages } from './pipeline';
+import { embeddingModelId } from './embedCache';
 import { decoderPower, type DecoderPower, type PowerOptions } from './power';
 import { labelsByRow, matchLabels, scanMetrics, scanThreshold, type ScanMetrics } from './scanMetrics';
 import { isFlagged } from './threshold';
@@ -78,6 +79,8 @@ export interface ScanResult extends WitnessVerdict {
   timings: PhaseTimings;
   encoder: EncoderInfo;
   pre: PreprocessOptions;
+  /** Side in pixels the decoder rebuilt (the encoder saw pre.size). */
+  rebuildSize: number;
   train: TrainOptions;
   score: ScoreOptions;
   backend: string;
@@ -117,45 +120,44 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
   const names = { images: 'the image folder', aux: 'the auxiliary folder', ...input.names };
   // Refuse settings the engine cannot hold before decoding a single image.
   const cfg = MODEL_PRESETS[input.train.preset];
+  const rebuild = rebuildSizeFor(pre.size, cfg.patch, input.train.rebuildSize);
   const imageCount = input.images.length + (input.aux?.length ?? 0);
-  checkMemory(estimateMemory(imageCount, pre.size, cfg, input.train.batch, input.train.trainMask), {
+  checkMemory(estimateMemory(imageCount, rebuild, cfg, input.train.batch, input.train.trainMask), {
     images: imageCount,
-    size: pre.size,
+    size: rebuild,
     batch: input.train.batch,
     patch: cfg.patch,
   });
-  const suspect: LoadedImages = await timed('decoding', () => loadImages(input.images, pre, hooks, names.images));
+  // Decoded, embedded and downsampled a chunk at a time: only the rebuild-size images stay.
+  const prepare = async (files: InputFile[], what: string) => {
+    const got = await prepareImages(files, encoder, pre, rebuild, store, hooks, what, embedBatch);
+    timings.decoding += got.seconds.decoding;
+    timings.embedding += got.seconds.embedding;
+    return got;
+  };
+  const suspect: PreparedImages = await prepare(input.images, names.images);
   // Labels are matched before the long phases, so a wrong labels file fails in seconds.
   const subset = input.labels ? matchLabels(suspect.paths, input.labels) : null;
   if (input.rule.kind === 'youden' && !subset) {
     throw new Error('the youden rule needs labels (a CSV with columns file,poisoned)');
   }
-  const auxFiles = input.aux;
-  const aux = auxFiles ? await timed('decoding', () => loadImages(auxFiles, pre, hooks, names.aux)) : null;
-  const emb: Embeddings = await timed('embedding', () =>
-    embedAll(encoder, suspect.batch, suspect.imageShas, pre, store, hooks, embedBatch),
-  );
+  const aux = input.aux ? await prepare(input.aux, names.aux) : null;
+  const emb: Embeddings = suspect.emb;
   const suspectData: TrainData = { images: suspect.batch, emb };
-  let trainData = suspectData;
-  if (aux) {
-    const auxEmb = await timed('embedding', () =>
-      embedAll(encoder, aux.batch, aux.imageShas, pre, store, hooks, embedBatch),
-    );
-    trainData = { images: aux.batch, emb: auxEmb };
-  }
+  const trainData: TrainData = aux ? { images: aux.batch, emb: aux.emb } : suspectData;
   checkStop(hooks);
 
-  const dims = { imageSize: pre.size, embDim: emb.dim };
+  const dims = { imageSize: rebuild, embDim: emb.dim };
   const patch = cfg.patch;
-  if (input.score.masks > 1 && keepCount((pre.size / patch) ** 2, input.score.scoreMask) === 0) {
+  if (input.score.masks > 1 && keepCount((rebuild / patch) ** 2, input.score.scoreMask) === 0) {
     hooks.onNote?.(
-      `note: ${input.score.masks} score masks have no effect here: at score mask ${input.score.scoreMask} no patch of a ${pre.size} px image stays visible, so every mask gives the same rebuild`,
+      `note: ${input.score.masks} score masks have no effect here: at score mask ${input.score.scoreMask} no patch of a ${rebuild} px rebuild stays visible, so every mask gives the same rebuild`,
     );
   }
   // Cross-fitting only applies when the decoders train on the very images they score.
   const crossFit = aux === null;
   const decoders = crossFit ? input.train.folds : 1;
-  const identity = await setIdentity(encoder.info.sha256, pre, suspect, aux);
+  const identity = await setIdentity(embeddingModelId(encoder.info), pre, suspect, aux);
   const set = input.resume
     ? resumeSet(input.resume, dims, input.train, { decoders, rows: suspect.paths.length, identity })
     : { ...createDecoderSet(dims, input.train, suspect.paths.length, crossFit), identity };
@@ -222,6 +224,7 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
       timings,
       encoder: encoder.info,
       pre,
+      rebuildSize: rebuild,
       train: input.train,
       score: input.score,
       backend: input.backend,

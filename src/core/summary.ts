@@ -38,7 +38,7 @@ export function scanSummary(r: ScanResult) {
         embDim: r.embDim,
       },
       preprocess: r.pre,
-      decoder: { ...MODEL_PRESETS[r.train.preset], params: r.paramCount, decoders: r.decoders },
+      decoder: { ...MODEL_PRESETS[r.train.preset], rebuildSize: r.rebuildSize, params: r.paramCount, decoders: r.decoders },
       train: { ...r.train, trainedOn: r.trainedOn, resumedFromEpoch: r.resumedFromEpoch, epochsTrained: r.epochsTrained },
       score: r.score,
     },

@@ -34,7 +34,10 @@ export interface EncoderInfo {
   /** sha-256 of the model bytes (all files, in name order, for tfjs folders). */
   sha256: string;
   inputName: string;
+  /** The output used as the embedding (chosen by name, see encoder/onnx.ts chooseOutput). */
   outputName: string;
+  /** Every output the model declares, with its declared shape (-1 = dynamic). */
+  outputs: { name: string; shape: number[] }[];
   /** Raw input shape as the model declares it; -1 for a dynamic dimension. */
   inputShape: number[];
   /** Side in pixels when the model fixes it, else null (the user must give --size). */

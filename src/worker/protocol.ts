@@ -81,6 +81,8 @@ export interface RunResult {
   resumedFrom: number;
   /** The preprocessing actually used (the model's fixed size/layout applied). */
   pre: PreprocessOptions | null;
+  /** Side in pixels the decoder rebuilt (the encoder saw pre.size). */
+  rebuildSize: number | null;
   embDim: number;
   /** Parameters of one decoder. */
   paramCount: number;

@@ -3,7 +3,7 @@
  * (trainPhase) -> score -> decoder power. The worker only sequences the steps and relays
  * progress; every computation is a core function.
  */
-import { embeddingKey } from '../core/embedCache';
+import { embeddingKey, embeddingModelId } from '../core/embedCache';
 import { resolvePreprocess } from '../core/encoder';
 import { scoreWithSet, setLossHistory } from '../core/decoderSet';
 import type { TrainData } from '../core/model';
@@ -12,6 +12,7 @@ import { computeWitnesses } from '../core/witnesses';
 import { witnessVerdict } from '../core/verdict';
 import { isFlagged, pickThreshold } from '../core/threshold';
 import { CancelledError, embedAll, type JobHooks } from '../core/pipeline';
+import { resizeBatch } from '../core/image/resample';
 import { decoderPower } from '../core/power';
 import type { Progress } from '../core/types';
 import { IdbEmbeddingStore } from './embeddingStore';
@@ -33,13 +34,14 @@ function throttled(emit: (e: RunEvent) => void): (p: Progress) => void {
   };
 }
 
-async function embedSet(ctx: TrainContext, role: ImageRole, pre: PreprocessOptions, hooks: JobHooks) {
+async function embedSet(ctx: TrainContext, role: ImageRole, pre: PreprocessOptions, rebuild: number, hooks: JobHooks) {
   const encoder = ctx.session.encoder!;
   const loaded = await ctx.session.images(role, pre, hooks);
-  await embeddingStore.prefetch(loaded.imageShas.map((sha) => embeddingKey(encoder.info.sha256, sha, pre)));
+  await embeddingStore.prefetch(loaded.imageShas.map((sha) => embeddingKey(embeddingModelId(encoder.info), sha, pre)));
   const emb = await embedAll(encoder, loaded.batch, loaded.imageShas, pre, embeddingStore, hooks);
   await embeddingStore.flush();
-  const data: TrainData = { images: loaded.batch, emb };
+  // The decoder rebuilds at its own size (options.rebuildSizeFor), the same area average as the CLI.
+  const data: TrainData = { images: resizeBatch(loaded.batch, rebuild), emb };
   return { loaded, data };
 }
 
@@ -52,7 +54,7 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
   if (!encoder) throw new Error('No encoder loaded: drop an .onnx file or a TensorFlow.js model.json first.');
   const timings: Record<string, number> = {};
   const hooks: JobHooks = { onProgress: ctx.onProgress, shouldStop: () => control.stopReason === 'cancel' };
-  const { pre } = resolvePreprocess(encoder.info, settings.preprocess, MODEL_PRESETS[settings.train.preset].patch);
+  const { pre, rebuild } = resolvePreprocess(encoder.info, settings.preprocess, MODEL_PRESETS[settings.train.preset].patch, settings.train.rebuildSize);
   let epochsTrained = 0;
   let resumedFrom = 0;
   const result = (status: RunResult['status'], extra: Partial<RunResult> = {}): RunResult => ({
@@ -65,6 +67,7 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
     epochsTrained,
     resumedFrom,
     pre,
+    rebuildSize: rebuild,
     embDim: 0,
     paramCount: 0,
     decoders: 0,
@@ -84,8 +87,8 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
   try {
     emit({ type: 'phase', phase: 'embedding' });
     let t = clock();
-    const suspect = await embedSet(ctx, 'suspect', pre, hooks);
-    const train = settings.trainOn === 'aux' ? await embedSet(ctx, 'aux', pre, hooks) : suspect;
+    const suspect = await embedSet(ctx, 'suspect', pre, rebuild, hooks);
+    const train = settings.trainOn === 'aux' ? await embedSet(ctx, 'aux', pre, rebuild, hooks) : suspect;
     timings.embedding = clock() - t;
 
     emit({ type: 'phase', phase: 'training' });
@@ -111,7 +114,7 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
     const power = await decoderPower(set, suspect.data, scoreOpts, !crossFit, hooks);
     timings.power = clock() - t;
     if (power?.warning) emit({ type: 'notice', level: 'warn', message: power.warning });
-    session.view = viewContext(set, suspect.data, pre, settings, heatScaleFor(raw, pre.size * pre.size), ws.bestDonor);
+    session.view = viewContext(set, suspect.data, pre, settings, heatScaleFor(raw, rebuild * rebuild), ws.bestDonor);
     return result('done', {
       files: suspect.loaded.paths,
       scores,

@@ -4,6 +4,7 @@
  * honours pause / stop-early / cancel between steps, and on a lost GPU moves to the next
  * backend from the last finished epoch.
  */
+import { embeddingModelId } from '../core/embedCache';
 import { createDecoderSet, decoderSetFromBytes, decoderSetToBytes, setLossHistory, trainDecoderSet, type DecoderSet } from '../core/decoderSet';
 import type { TrainData } from '../core/model';
 import type { PreprocessOptions } from '../core/options';
@@ -50,8 +51,8 @@ export async function trainPhase(
   scoredCount: number,
 ): Promise<TrainOutcome> {
   const { session, control, emit } = ctx;
-  const key = await checkpointKey(session.encoder!.info.sha256, imageShas, pre, settings.train, crossFit);
-  const fresh = () => createDecoderSet({ imageSize: pre.size, embDim: data.emb.dim }, settings.train, scoredCount, crossFit);
+  const key = await checkpointKey(embeddingModelId(session.encoder!.info), imageShas, pre, settings.train, crossFit);
+  const fresh = () => createDecoderSet({ imageSize: data.images.size, embDim: data.emb.dim }, settings.train, scoredCount, crossFit);
   const adopt = (s: DecoderSet) => {
     session.decoders = s;
     session.decodersKey = key;

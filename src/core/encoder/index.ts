@@ -8,7 +8,8 @@ import { loadOnnxEncoder, type OnnxLoadOptions } from './onnx';
 import { loadTfjsEncoder, tfjsFormatOf } from './tfjs';
 
 export { resolvePreprocess, type ResolvedPreprocess } from './resolve';
-export type { OnnxLoadOptions } from './onnx';
+export type { OnnxLoadOptions, OrtRuntime } from './onnx';
+export { chooseOutput } from './pooling';
 
 export type LoadEncoderOptions = OnnxLoadOptions;
 
@@ -68,7 +69,7 @@ export async function loadEncoder(files: InputFile[], opts: LoadEncoderOptions =
         .filter((f) => f === file || listed.has(baseName(f.path)))
         .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
         .map((f) => f.bytes);
-      return loadTfjsEncoder(files, file, json, await sha256Hex(parts));
+      return loadTfjsEncoder(files, file, json, await sha256Hex(parts), opts.output ?? null);
     }
   }
   const onnx = files.filter((f) => /\.onnx$/i.test(f.path) || looksLikeOnnx(f.bytes));

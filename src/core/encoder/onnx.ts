@@ -1,17 +1,31 @@
 /**
- * ONNX encoders through onnxruntime-web, the one ONNX runtime of the browser and the CLI.
- * The adapter (worker or CLI) configures `ort.env` before the first load.
+ * ONNX encoders. The browser runs them with onnxruntime-web; the CLI hands in onnxruntime-node
+ * (native CPU kernels, several times faster) when it is installed and falls back to the same
+ * onnxruntime-web. Both share onnxruntime-common's API, so this file is the one ONNX path.
+ * The adapter (worker or CLI) configures the runtime's `env` before the first load.
  */
-import * as ort from 'onnxruntime-web';
+import * as ortWeb from 'onnxruntime-web';
+import type * as ort from 'onnxruntime-web';
 import type { Layout, PreprocessOptions } from '../options';
 import type { Encoder, ImageBatch } from '../types';
 import { toLayout } from '../image/preprocess';
-import { assertFiniteEmbeddings, describeEncoder, poolOutput } from './pooling';
+import { assertFiniteEmbeddings, chooseOutput, describeEncoder, poolOutput } from './pooling';
+
+/** The part of an ONNX Runtime package (onnxruntime-web or onnxruntime-node) the loader uses. */
+export interface OrtRuntime {
+  InferenceSession: { create(bytes: Uint8Array, options?: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> };
+  Tensor: typeof ort.Tensor;
+}
 
 export interface OnnxLoadOptions {
   /** Execution providers to try in order (default: ['wasm']). */
   executionProviders?: string[];
+  /** The runtime package (default: onnxruntime-web). */
+  runtime?: OrtRuntime;
+  /** Name of the output to use as the embedding (default: see chooseOutput). */
+  output?: string | null;
 }
+
 
 /** Declared shape of an ONNX value, -1 for symbolic or unknown dimensions. */
 function metadataShape(meta: ort.InferenceSession.ValueMetadata | undefined): number[] | null {
@@ -38,9 +52,10 @@ export async function loadOnnxEncoder(
   name: string,
   opts: OnnxLoadOptions = {},
 ): Promise<Encoder> {
+  const rt: OrtRuntime = opts.runtime ?? ortWeb;
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, {
+    session = await rt.InferenceSession.create(bytes, {
       executionProviders: opts.executionProviders ?? ['wasm'],
       graphOptimizationLevel: 'all',
     });
@@ -50,10 +65,17 @@ export async function loadOnnxEncoder(
     );
   }
   const inputName = session.inputNames[0];
-  const outputName = session.outputNames[0];
   const inputShape = metadataShape(session.inputMetadata?.[0]) ?? [-1, -1, -1, -1];
-  const outputShape = metadataShape(session.outputMetadata?.[0]) ?? [];
-  const info = describeEncoder({ format: 'onnx', sha256, inputName, outputName, inputShape }, outputShape);
+  const outputs = session.outputNames.map((n, i) => ({ name: n, shape: metadataShape(session.outputMetadata?.[i]) ?? [] }));
+  let outputName: string;
+  try {
+    outputName = chooseOutput(outputs, opts.output, name);
+  } catch (err) {
+    await session.release();
+    throw err;
+  }
+  const outputShape = outputs.find((o) => o.name === outputName)!.shape;
+  const info = describeEncoder({ format: 'onnx', sha256, inputName, outputName, inputShape, outputs }, outputShape);
   // A model exported without a dynamic batch axis takes exactly inputShape[0] images per run.
   const fixedBatch = inputShape[0] > 0 ? inputShape[0] : null;
 
@@ -61,10 +83,11 @@ export async function loadOnnxEncoder(
     const s = batch.size;
     const data = toLayout(batch, layoutUsed);
     const dims = layoutUsed === 'nchw' ? [batch.count, 3, s, s] : [batch.count, s, s, 3];
-    const feeds = { [inputName]: new ort.Tensor('float32', data, dims) };
+    const feeds = { [inputName]: new rt.Tensor('float32', data, dims) };
     let result: ort.InferenceSession.ReturnType;
     try {
-      result = await session.run(feeds);
+      // Only the chosen output is computed: a transformer's other outputs can be far larger.
+      result = await session.run(feeds, [outputName]);
     } catch (err) {
       throw new Error(
         `${name} failed on ${s}x${s} ${layoutUsed.toUpperCase()} input (${ortReason(err)}): check --size and --layout`,

@@ -91,13 +91,32 @@ export function inferInputGeometry(shape: readonly number[]): { layout: Layout |
   return { layout, inputSize: fixed };
 }
 
+/** The named output does not exist (a user error, passed on as it is by the loaders). */
+export class OutputChoiceError extends Error {}
+
+/**
+ * The output that holds the embedding: the one named, else the first declared as one vector
+ * per image ([batch, D]; a CLIP/ViT tower exports `image_embeds` beside `last_hidden_state`),
+ * else the first. Throws, listing the names, when the named one does not exist.
+ */
+export function chooseOutput(outputs: { name: string; shape: number[] }[], wanted: string | null | undefined, model: string): string {
+  if (outputs.length === 0) throw new Error(`${model} declares no output: re-export it`);
+  const names = outputs.map((o) => `"${o.name}" [${o.shape.map((d) => (d < 0 ? '?' : d)).join(', ')}]`).join(', ');
+  if (wanted) {
+    const hit = outputs.find((o) => o.name === wanted);
+    if (!hit) throw new OutputChoiceError(`${model} has no output named "${wanted}"; its outputs are ${names}: pass one of those names with --output (in the app: the Output field)`);
+    return hit.name;
+  }
+  return (outputs.find((o) => o.shape.length === 2) ?? outputs[0]).name;
+}
+
 export function dimText(d: number): string {
   return d < 0 ? '?' : String(d);
 }
 
 /** What every loader reports: names and shapes as declared, with size, layout and embedding length read from them. */
 export function describeEncoder(
-  declared: Pick<EncoderInfo, 'format' | 'sha256' | 'inputName' | 'outputName' | 'inputShape'>,
+  declared: Pick<EncoderInfo, 'format' | 'sha256' | 'inputName' | 'outputName' | 'inputShape' | 'outputs'>,
   outputShape: readonly number[],
 ): EncoderInfo {
   const { layout, inputSize } = inferInputGeometry(declared.inputShape);

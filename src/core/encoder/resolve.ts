@@ -2,23 +2,27 @@
  * Settles the preprocessing from what the model fixes and what the user gave: the model wins
  * where it declares a value, a conflicting user value is an error, a missing one is asked for.
  */
-import { DEFAULT_PREPROCESS, type PreprocessOptions } from '../options';
+import { DEFAULT_PREPROCESS, rebuildSizeFor, type PreprocessOptions } from '../options';
 import type { EncoderInfo } from '../types';
 
 export interface ResolvedPreprocess {
   pre: PreprocessOptions;
+  /** Side the decoder rebuilds (options.rebuildSizeFor); the input size when no patch was given. */
+  rebuild: number;
   /** Where size and layout came from, in words (shown as "settings" by the CLI and the app). */
   notes: string[];
 }
 
 /**
  * Size and layout from the model when fixed, else from `given`; everything else from `given`
- * or DEFAULT_PREPROCESS. `patch`, when set, must divide the size (the decoder's patch grid).
+ * or DEFAULT_PREPROCESS. With `patch`, also settles the decoder's rebuild size (`rebuildGiven`
+ * or the default), which the patch must divide.
  */
 export function resolvePreprocess(
   info: EncoderInfo,
   given: Partial<PreprocessOptions>,
   patch?: number,
+  rebuildGiven: number | null = null,
 ): ResolvedPreprocess {
   const notes: string[] = [];
   let size: number;
@@ -39,11 +43,8 @@ export function resolvePreprocess(
     );
   }
   if (!Number.isInteger(size) || size < 1) throw new Error(`size ${size} is not a positive whole number of pixels`);
-  if (patch !== undefined && size % patch !== 0) {
-    throw new Error(
-      `size ${size} px is not divisible by the decoder's patch size ${patch}: use a size that is a multiple of ${patch} (e.g. --size ${Math.max(patch, Math.round(size / patch) * patch)})`,
-    );
-  }
+  const rebuild = patch !== undefined ? rebuildSizeFor(size, patch, rebuildGiven) : size;
+  if (rebuild !== size) notes.push(`decoder rebuilds ${rebuild} px (area-averaged from ${size} px)`);
 
   let layout = info.layout;
   if (layout !== null) {
@@ -71,7 +72,7 @@ export function resolvePreprocess(
     pooling: given.pooling ?? DEFAULT_PREPROCESS.pooling,
   };
   checkNormalisation(pre);
-  return { pre, notes };
+  return { pre, rebuild, notes };
 }
 
 /**

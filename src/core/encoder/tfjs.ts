@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Layout, PreprocessOptions } from '../options';
 import type { Encoder, ImageBatch, InputFile } from '../types';
 import { toLayout } from '../image/preprocess';
-import { assertFiniteEmbeddings, describeEncoder, poolOutput } from './pooling';
+import { OutputChoiceError, assertFiniteEmbeddings, chooseOutput, describeEncoder, poolOutput } from './pooling';
 import { checkShardPath } from './shards';
 
 type TfjsFormat = 'tfjs-graph' | 'tfjs-layers';
@@ -52,6 +52,7 @@ export async function loadTfjsEncoder(
   modelFile: InputFile,
   modelJson: Record<string, unknown>,
   sha256: string,
+  output: string | null = null,
 ): Promise<Encoder> {
   const format = tfjsFormatOf(modelJson);
   if (format === null) {
@@ -76,7 +77,7 @@ export async function loadTfjsEncoder(
 
   let predict: (x: tf.Tensor4D) => Promise<tf.Tensor>;
   let inputShape: number[];
-  let outputShape: number[];
+  let outputs: { name: string; shape: number[] }[];
   let inputName: string;
   let outputName: string;
   let release: () => void;
@@ -84,28 +85,37 @@ export async function loadTfjsEncoder(
     if (format === 'tfjs-layers') {
       const model = await tf.loadLayersModel(handler);
       inputShape = shapeOf(model.inputs[0].shape);
-      outputShape = shapeOf(model.outputs[0].shape);
+      outputs = model.outputs.map((o) => ({ name: o.name, shape: shapeOf(o.shape) }));
       inputName = model.inputs[0].name;
-      outputName = model.outputs[0].name;
-      predict = async (x) => model.predict(x) as tf.Tensor;
+      outputName = chooseOutput(outputs, output, modelFile.path);
+      const at = outputs.findIndex((o) => o.name === outputName);
+      predict = async (x) => {
+        const out = model.predict(x);
+        if (!Array.isArray(out)) return out;
+        out.forEach((t, i) => i !== at && t.dispose());
+        return out[at];
+      };
       release = () => model.dispose();
     } else {
       const model = await tf.loadGraphModel(handler);
       inputShape = shapeOf(model.inputs[0].shape);
-      outputShape = shapeOf(model.outputs[0].shape);
+      outputs = model.outputs.map((o) => ({ name: o.name, shape: shapeOf(o.shape) }));
       inputName = model.inputs[0].name;
-      outputName = model.outputs[0].name;
+      outputName = chooseOutput(outputs, output, modelFile.path);
+      const chosen = outputName;
       predict = async (x) => {
-        const out = await model.executeAsync(x);
+        const out = await model.executeAsync(x, chosen);
         return Array.isArray(out) ? out[0] : (out as tf.Tensor);
       };
       release = () => model.dispose();
     }
   } catch (err) {
+    if (err instanceof OutputChoiceError) throw err;
     const reason = err instanceof Error ? err.message.replace(/\s+/g, ' ') : String(err);
     throw new Error(`${modelFile.path} could not be loaded by TensorFlow.js (${reason}): re-export with tensorflowjs_converter`);
   }
-  const info = describeEncoder({ format, sha256, inputName, outputName, inputShape }, outputShape);
+  const outputShape = outputs.find((o) => o.name === outputName)!.shape;
+  const info = describeEncoder({ format, sha256, inputName, outputName, inputShape, outputs }, outputShape);
 
   return {
     info,

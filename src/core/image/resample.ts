@@ -100,3 +100,56 @@ export function resample(img: RgbaImage, width: number, height: number, filter: 
   }
   return { width, height, data: out };
 }
+
+/**
+ * Downsamples a float NHWC batch (already normalised) to `size` with the box filter (area
+ * average; exact for whole factors such as 224 -> 32): the decoder's rebuild target when the
+ * encoder's input is larger than the decoder rebuilds (options.rebuildSizeFor). Normalisation
+ * is affine per channel, so averaging after it equals normalising the averaged pixels.
+ */
+export function resizeBatch(batch: { count: number; size: number; data: Float32Array }, size: number): { count: number; size: number; data: Float32Array } {
+  if (batch.size === size) return batch;
+  const t = taps(batch.size, size, 'box');
+  const inS = batch.size;
+  const out = new Float32Array(batch.count * size * size * 3);
+  const row = new Float64Array(size * inS * 3);
+  for (let n = 0; n < batch.count; n++) {
+    const src = n * inS * inS * 3;
+    // Horizontal pass: every input row -> `size` columns.
+    for (let y = 0; y < inS; y++) {
+      for (let o = 0; o < size; o++) {
+        let r = 0, g = 0, b = 0;
+        for (let k = 0; k < t.count[o]; k++) {
+          const w = t.weights[o * t.width + k];
+          const at = src + (y * inS + t.start[o] + k) * 3;
+          r += w * batch.data[at];
+          g += w * batch.data[at + 1];
+          b += w * batch.data[at + 2];
+        }
+        const at = (y * size + o) * 3;
+        row[at] = r;
+        row[at + 1] = g;
+        row[at + 2] = b;
+      }
+    }
+    // Vertical pass.
+    const dst = n * size * size * 3;
+    for (let o = 0; o < size; o++) {
+      for (let x = 0; x < size; x++) {
+        let r = 0, g = 0, b = 0;
+        for (let k = 0; k < t.count[o]; k++) {
+          const w = t.weights[o * t.width + k];
+          const at = ((t.start[o] + k) * size + x) * 3;
+          r += w * row[at];
+          g += w * row[at + 1];
+          b += w * row[at + 2];
+        }
+        const at = dst + (o * size + x) * 3;
+        out[at] = r;
+        out[at + 1] = g;
+        out[at + 2] = b;
+      }
+    }
+  }
+  return { count: batch.count, size, data: out };
+}

@@ -56,6 +56,7 @@ export function runSummary(s: StudioState, run: RunResult, threshold: number, fl
     timings,
     encoder: s.encoder!,
     pre: run.pre ?? s.preprocess,
+    rebuildSize: run.rebuildSize ?? (run.pre ?? s.preprocess).size,
     train: { ...s.train, epochs: run.epochsTrained },
     score: s.score,
     backend: `tfjs ${run.backend.name}`,
