@@ -5,6 +5,7 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { auroc, AUROC_EPOCHS, DEMO, parseCsv, shot, waitForPhase, watchRequests } from './helpers';
 
 const MANIFEST = JSON.parse(readFileSync(join(DEMO, 'manifest.json'), 'utf8')) as {
@@ -107,5 +108,31 @@ test('full flow: files in, train with pause/resume, threshold, export CSV with A
   expect(summary.verdict.witnesses.map((w) => w.name)).toEqual(['dede', 'density']);
   console.log(`app witnesses: ${JSON.stringify(summary.verdict.witnesses)}, raw DeDe AUROC ${summary.verdict.rawAuroc}`);
   expect((await collapse.innerText()).startsWith(summary.rebuildCollapse!.toFixed(3))).toBe(true);
+
+  // The report: one HTML file that opens offline, with no request at all, and lists the flagged files.
+  const [report] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByRole('button', { name: 'Download report (HTML)' }).click()]);
+  expect(report.suggestedFilename()).toBe('dede-report.html');
+  const html = readFileSync(await report.path(), 'utf8');
+  expect(html).not.toMatch(/https?:/i);
+  const flaggedFiles = body.filter((r) => r[2] === '1' || r[2] === 'true').map((r) => r[0]);
+  const offline = await page.context().browser()!.newContext({ offline: true, javaScriptEnabled: false });
+  const viewer = await offline.newPage();
+  const fetched: string[] = [];
+  viewer.on('request', (r) => {
+    if (!r.url().startsWith('data:') && !r.url().startsWith('file:')) fetched.push(r.url());
+  });
+  await viewer.goto(pathToFileURL(await report.path()).href);
+  await expect(viewer.getByRole('heading', { name: 'DeDe scan report' })).toBeVisible();
+  await expect(viewer.getByRole('heading', { name: `Flagged images (${flaggedFiles.length})` })).toBeVisible();
+  const listed = await viewer.locator('ol.flagged li').allInnerTexts();
+  expect(listed.map((t) => t.split(' ')[0]).sort()).toEqual([...flaggedFiles].sort());
+  await expect(viewer.getByRole('heading', { name: 'Trigger hint' })).toBeVisible();
+  // Every picture decoded from its data URL.
+  const broken = await viewer.locator('img').evaluateAll((imgs) => imgs.filter((i) => !(i as HTMLImageElement).complete || (i as HTMLImageElement).naturalWidth === 0).length);
+  expect(broken).toBe(0);
+  expect(await viewer.locator('img').count()).toBeGreaterThan(40);
+  await viewer.screenshot({ path: 'test-results/report.png', fullPage: false });
+  expect(fetched).toEqual([]);
+  await offline.close();
   expect(requests.external, 'requests that left the origin').toEqual([]);
 });

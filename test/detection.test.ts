@@ -13,6 +13,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runDede, tempDir } from './helpers/cli';
+import { parseScoresCsv } from '../src/core/csv';
 
 const DEMO = path.join(ROOT, 'public', 'demo');
 const FIX = path.join(ROOT, 'fixtures');
@@ -23,10 +24,12 @@ interface Case {
   encoder: string;
   images: string;
   labels: string | null;
+  /** Also write --report (the HTML report) and keep it. */
+  report?: boolean;
 }
 
 const CASES: Case[] = [
-  { name: 'patch', encoder: path.join(DEMO, 'encoder.onnx'), images: path.join(DEMO, 'images'), labels: path.join(DEMO, 'labels.csv') },
+  { name: 'patch', encoder: path.join(DEMO, 'encoder.onnx'), images: path.join(DEMO, 'images'), labels: path.join(DEMO, 'labels.csv'), report: true },
   { name: 'patch-control', encoder: CLEAN_ENCODER, images: path.join(DEMO, 'images'), labels: path.join(DEMO, 'labels.csv') },
   { name: 'blended', encoder: path.join(FIX, 'blended', 'encoder.onnx'), images: path.join(FIX, 'blended', 'images'), labels: path.join(FIX, 'blended', 'labels.csv') },
   { name: 'blended-control', encoder: CLEAN_ENCODER, images: path.join(FIX, 'blended', 'images'), labels: path.join(FIX, 'blended', 'labels.csv') },
@@ -48,6 +51,7 @@ async function scan(c: Case): Promise<void> {
   const json = path.join(out, 'summary.json');
   const args = ['scan', '--encoder', c.encoder, '--images', c.images, '--norm', 'cifar10', '--out', path.join(out, 'scores.csv'), '--json', json, '--no-cache', '--budget', '0'];
   if (c.labels) args.push('--labels', c.labels);
+  if (c.report) args.push('--report', path.join(out, 'report.html'));
   const run = await runDede(args, { timeoutMs: REAL_SCAN_MS });
   if (run.code !== 0) throw new Error(`${c.name} scan failed:\n${run.stderr}`);
   const s = JSON.parse(readFileSync(json, 'utf8'));
@@ -58,7 +62,12 @@ async function scan(c: Case): Promise<void> {
       `flagged by dede ${w.dede?.flagged}, density ${w.density?.flagged}; collapse ${s.rebuildCollapse}; ${run.seconds.toFixed(0)} s`,
   );
   summaries.set(c.name, s);
+  outDirs.set(c.name, out);
+  if (c.report) reports.set(c.name, readFileSync(path.join(out, 'report.html'), 'utf8'));
 }
+
+const reports = new Map<string, string>();
+const outDirs = new Map<string, string>();
 
 const witness = (s: Summary, name: string) => s.verdict.witnesses.find((w: { name: string }) => w.name === name);
 const flaggedShare = (s: Summary) => s.counts.flagged / s.counts.images;
@@ -87,6 +96,26 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
     expect(summaries.get('patch-control').rebuildCollapse).toBeGreaterThan(0.5);
     // The control's verdict is not fooled by the pixel outlier the raw score ranks first.
     expect(summaries.get('patch-control').metrics.auroc).toBeLessThan(0.8);
+  });
+
+  it('writes a self-contained report whose trigger hint points at the patch (rows and columns 21-30)', () => {
+    const s = summaries.get('patch');
+    const html = reports.get('patch')!;
+    // No network reference at all: it opens offline and leaks nothing when opened.
+    expect(html).not.toMatch(/https?:/i);
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain(`<strong>${s.counts.flagged}</strong> of ${s.counts.images} images flagged`);
+    // Every flagged file is listed (scores.csv agrees with the report).
+    const flagged = parseScoresCsv(readFileSync(path.join(outDirs.get('patch')!, 'scores.csv'), 'utf8')).filter((r) => r.flagged).map((r) => r.file);
+    expect(flagged.length).toBe(s.counts.flagged);
+    for (const f of flagged) expect(html).toContain(`<li>${f} `);
+    expect((html.match(/data:image\/png;base64,/g) ?? []).length).toBeGreaterThan(40);
+    // The mean rebuild error of the flagged set is brightest inside the 10x10 trigger.
+    const inBox = (p: { x: number; y: number }) => p.x >= 21 && p.x <= 30 && p.y >= 21 && p.y <= 30;
+    expect(s.triggerHint.size).toBe(32);
+    expect(inBox(s.triggerHint.brightestFlaggedError), JSON.stringify(s.triggerHint)).toBe(true);
+    expect(inBox(s.triggerHint.hotspot), JSON.stringify(s.triggerHint)).toBe(true);
+    expect(html).toContain('Trigger hint');
   });
 
   it('finds the blended backdoor (AUROC >= 0.95), and DeDe alone ranks it far above chance where the raw score fails', () => {

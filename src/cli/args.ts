@@ -41,6 +41,8 @@ export interface ScanArgs {
   aux: string | null;
   labels: string | null;
   json: string | null;
+  /** Self-contained HTML report (core/report.ts). */
+  report: string | null;
   checkpoint: string | null;
   cache: boolean;
   quiet: boolean;
@@ -122,6 +124,8 @@ Threshold and output:
   --labels <csv>         ground truth with columns file,poisoned: adds AUROC, AUPRC, TPR at
                          1% and 5% FPR and the confusion at the threshold
   --json <file>          summary: counts, rule, threshold, settings, timings, power, metrics
+  --report <file.html>   one self-contained HTML report (opens offline, printable): settings,
+                         histogram, witnesses, trigger hint, top flagged rebuilds, flagged list
   --no-cache             do not read or write the embedding cache (.cache/dede/ under the
                          current folder, or $XDG_CACHE_HOME/dede)
   --force                replace output files that are read-only (outputs are never
@@ -189,6 +193,7 @@ const SCAN_OPTIONS = {
   rule: { type: 'string' },
   labels: { type: 'string' },
   json: { type: 'string' },
+  report: { type: 'string' },
   checkpoint: { type: 'string' },
   'no-cache': { type: 'boolean' },
   quiet: { type: 'boolean' },
@@ -288,6 +293,7 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     aux: str('aux') ?? null,
     labels: str('labels') ?? null,
     json: str('json') ?? null,
+    report: str('report') ?? null,
     checkpoint: str('checkpoint') ?? null,
     cache: !values['no-cache'],
     quiet: Boolean(values.quiet),

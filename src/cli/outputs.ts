@@ -14,6 +14,7 @@ export interface OutputPlan {
   out: string;
   json: string | null;
   checkpoint: string | null;
+  report?: string | null;
   /** Inputs that are single files (encoder, labels). */
   inputFiles: (string | null)[];
   /** Input folders: no output may be written inside them. */
@@ -68,6 +69,7 @@ export async function checkOutputs(plan: OutputPlan): Promise<void> {
     ['--out', plan.out],
     ['--json', plan.json],
     ['--checkpoint', plan.checkpoint],
+    ['--report', plan.report ?? null],
   ].filter((o): o is [string, string] => o[1] !== null);
   const inputFiles = await Promise.all(plan.inputFiles.filter((f): f is string => f !== null).map(realOrPlanned));
   const inputDirs = await Promise.all(plan.inputDirs.filter((d): d is string => d !== null).map(realOrPlanned));

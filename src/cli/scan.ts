@@ -19,6 +19,8 @@ import { DiskEmbeddingStore, defaultCacheDir } from './diskCache';
 import { InputError, readEncoderFiles, readFolder, readTextFile } from './files';
 import { ProgressPrinter, formatDuration } from './progress';
 import { checkOutputs, encoderFilePaths, writeAtomic } from './outputs';
+import { renderReport } from '../core/report';
+import { TOOL_VERSION } from './version';
 
 async function loadWebpDecoder(): Promise<void> {
   const require = createRequire(import.meta.url);
@@ -43,6 +45,7 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     out: args.out,
     json: args.json,
     checkpoint: args.checkpoint,
+    report: args.report,
     inputFiles: [...(await encoderFilePaths(args.encoder)), args.labels],
     inputDirs: [args.images, args.aux],
     force: args.force,
@@ -99,6 +102,7 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
         resume,
         names: { images: `--images ${args.images}`, aux: `--aux ${args.aux}` },
         budgetSeconds: args.budgetSeconds,
+        evidence: args.report !== null,
       },
       {
         onProgress: (p) => printer.update(p),
@@ -116,6 +120,21 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     await writeAtomic(args.out, scoresToCsv(rows, { columns: cols.columns }));
     const summary = scanSummary(result);
     if (args.json) await writeAtomic(args.json, JSON.stringify(summary, null, 2) + '\n');
+    if (args.report) {
+      const html = renderReport({
+        summary,
+        paths: result.paths,
+        scores: result.scores,
+        flagged: result.flagged,
+        flaggedBy: result.flaggedBy,
+        evidence: result.evidence,
+        norm: result.pre,
+        title: `${path.basename(args.encoder)} on ${args.images}`,
+        createdAt: new Date().toISOString(),
+        tool: `dede scan ${TOOL_VERSION}`,
+      });
+      await writeAtomic(args.report, html);
+    }
 
     for (const [list, where] of [
       [result.skipped, args.images],

@@ -21,6 +21,7 @@ import { labelledCollapse } from './collapse';
 import { CancelledError, checkStop, type JobHooks } from './progress';
 import { computeWitnesses } from './witnesses';
 import { witnessVerdict, type WitnessVerdict } from './verdict';
+import { scanEvidence, type ScanEvidence } from './evidence';
 
 export interface ScanInput {
   encoder: Encoder;
@@ -47,6 +48,8 @@ export interface ScanInput {
   power?: PowerOptions | false;
   /** Stop training at the first epoch boundary after this many seconds (null: train all epochs). */
   budgetSeconds?: number | null;
+  /** Compute the report's evidence (trigger hint, top samples' rebuilds); default false. */
+  evidence?: boolean;
 }
 
 export interface ScanHooks extends JobHooks {
@@ -100,6 +103,8 @@ export interface ScanResult extends WitnessVerdict {
   calibrated: boolean;
   /** Row of the image whose embedding rebuilt each image best (counterfactual score), or null. */
   bestDonor: Int32Array | null;
+  /** The report's evidence (evidence.ts), when asked for. */
+  evidence: ScanEvidence | null;
 }
 
 /** Runs a scan; rejects with CancelledError when `hooks.shouldStop` says stop. */
@@ -207,6 +212,9 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
         labelledCollapse(set, suspectData, rowLabels, { maskRatio: input.score.scoreMask, seed: input.train.seed }),
       );
     }
+    const evidence = input.evidence
+      ? await timed('scoring', () => scanEvidence(set, suspectData, scores, flagged, ws.bestDonor, { maskRatio: input.score.scoreMask, seed: input.train.seed }))
+      : null;
     timings.total = (performance.now() - started) / 1000;
     return {
       paths: suspect.paths,
@@ -237,6 +245,7 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
       raw,
       calibrated: ws.calibrated,
       bestDonor: ws.bestDonor,
+      evidence,
       ...verdict,
     };
   } finally {

@@ -5,8 +5,26 @@
 import { MODEL_PRESETS, formatRule } from './options';
 import type { ScanResult } from './scan';
 import { WITNESS_LABELS } from './witnesses';
+import type { TriggerHint } from './evidence';
 
 export const SUMMARY_VERSION = 1;
+
+/** Where the trigger hint's maps are brightest (pixel x, y at the rebuild size). */
+function hintSummary(h: TriggerHint) {
+  const argmax = (m: Float32Array) => {
+    let best = 0;
+    for (let p = 1; p < m.length; p++) if (m[p] > m[best]) best = p;
+    return { x: best % h.size, y: Math.floor(best / h.size) };
+  };
+  return {
+    size: h.size,
+    flaggedCount: h.flaggedCount,
+    keptCount: h.keptCount,
+    hotspot: h.hotspot,
+    brightestFlaggedError: argmax(h.flaggedError),
+    brightestContrast: argmax(h.errorContrast),
+  };
+}
 
 /** JSON-ready summary of a scan: counts, rule, threshold, settings, timings, power, metrics, skipped files. */
 export function scanSummary(r: ScanResult) {
@@ -60,6 +78,7 @@ export function scanSummary(r: ScanResult) {
       })),
       families: r.families.slice(0, 20).map((rows) => ({ size: rows.length, files: rows.slice(0, 20).map((i) => r.paths[i]) })),
     },
+    triggerHint: r.evidence?.hint ? hintSummary(r.evidence.hint) : null,
     skipped: r.skipped,
     auxSkipped: r.auxSkipped,
   };

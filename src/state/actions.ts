@@ -45,6 +45,22 @@ export async function loadEncoderFiles(refs: FileRef[]): Promise<void> {
   await refreshPreview();
 }
 
+/** Embeds with another output of a model that has several (e.g. image_embeds vs last_hidden_state). */
+export async function selectEncoderOutput(name: string): Promise<void> {
+  const s = get();
+  s.setError('encoder', null);
+  s.setLoading(`Switching the embedding to output ${name}...`);
+  try {
+    const info = await studio().selectEncoderOutput(name);
+    get().setEncoder(get().encoderNames, info);
+    get().clearResults();
+  } catch (err) {
+    get().setError('encoder', messageOf(err));
+  } finally {
+    get().setLoading(null);
+  }
+}
+
 export async function loadImageFiles(role: ImageRole, refs: FileRef[], source: string): Promise<void> {
   const s = get();
   s.setError(role, null);

@@ -3,6 +3,7 @@
  * settings, turns each RunEvent into a state change, and files the result. Pause, resume,
  * stop-early and cancel are forwarded as they are (the worker reads them between steps).
  */
+import type { ScanEvidence } from '../core/evidence';
 import { proxy } from 'comlink';
 import type { Progress } from '../core/types';
 import { labelsByRow, type LabelledSubset } from '../core/scanMetrics';
@@ -74,6 +75,7 @@ export async function startRun(): Promise<void> {
     score: s.score,
     trainOn: s.trainOn,
     backend: s.backendChoice,
+    encoderOutput: s.encoder && s.encoder.outputs.length > 1 ? s.encoder.outputName : null,
   };
   const meta: SessionMeta = {
     encoderNames: s.encoderNames,
@@ -230,6 +232,11 @@ export function rebuildCollapse(subset: LabelledSubset, n: number): Promise<numb
     collapseCache = { subset, value: studio().rebuildCollapse(labelsByRow(subset, n)).catch(() => null) };
   }
   return collapseCache.value;
+}
+
+/** The report's evidence for the current verdict, computed in the worker. */
+export function reportEvidence(scores: Float32Array, flagged: Uint8Array): Promise<ScanEvidence> {
+  return studio().evidence(scores, flagged);
 }
 
 export async function decoderBytes(): Promise<Uint8Array> {

@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { PreprocessOptions } from '../core/options';
 import type { EncoderInfo, Progress } from '../core/types';
 import { decoderSetToBytes } from '../core/decoderSet';
+import { scanEvidence, type ScanEvidence } from '../core/evidence';
 import { chooseBackend, type BackendChoice, type BackendInfo, type BackendName } from './backend';
 import { JobControl } from './control';
 import { fetchDemo, readFileRefs } from './inputs';
@@ -56,6 +57,12 @@ export const studioApi = {
     await ensureBackend(backendChoice);
     const encoder = await session.setEncoder(await readFileRefs(refs));
     return encoder.info;
+  },
+
+  /** Reloads the current encoder embedding with another of its outputs (a model with several). */
+  async selectEncoderOutput(name: string): Promise<EncoderInfo> {
+    if (session.encoderFiles.length === 0) throw new Error('No encoder loaded: drop an .onnx file or a TensorFlow.js model.json first.');
+    return (await session.setEncoder(session.encoderFiles, name)).info;
   },
 
   async loadImages(role: ImageRole, refs: FileRef[], pre: PreprocessOptions, onProgress?: (p: Progress) => void): Promise<ImageSetReport> {
@@ -132,7 +139,7 @@ export const studioApi = {
     if (!saved) return null;
     try {
       await ensureBackend(saved.settings.backend);
-      const encoder = (await session.setEncoder(saved.encoder)).info;
+      const encoder = (await session.setEncoder(saved.encoder, saved.settings.encoderOutput ?? null)).info;
       const pre = saved.settings.preprocess;
       const suspect = await session.setImages('suspect', saved.suspect, pre, {});
       const aux = saved.aux ? await session.setImages('aux', saved.aux, pre, {}) : null;
@@ -176,6 +183,16 @@ export const studioApi = {
     const v = session.view;
     if (!v || labels.length !== v.data.images.count) return null;
     return labelledCollapse(v.set, v.data, labels, { maskRatio: v.maskRatio, seed: v.seed });
+  },
+
+  /**
+   * The report's evidence (core/evidence.ts) for the analyst's current verdict: the trigger hint
+   * over `flagged` (1 = flagged) and the rebuilds of the highest and lowest `scores`.
+   */
+  async evidence(scores: Float32Array, flagged: Uint8Array): Promise<ScanEvidence> {
+    const v = session.view;
+    if (!v || scores.length !== v.data.images.count) throw new Error('No finished run to report on: run an analysis first.');
+    return scanEvidence(v.set, v.data, scores, Array.from(flagged, (f) => f === 1), v.bestDonor, { maskRatio: v.maskRatio, seed: v.seed });
   },
 
   /** The trained decoders (weights and optimizer state) as one checkpoint file (core's format). */

@@ -46,6 +46,8 @@ export interface RunSettings {
   /** Train the decoder on the suspect folder itself or on the auxiliary folder. */
   trainOn: ImageRole;
   backend: BackendChoice;
+  /** The encoder output embedded (for a model with several; restored with the session). */
+  encoderOutput?: string | null;
 }
 
 /** Input and reconstruction of the fixed probe images, refreshed every epoch. */

@@ -35,9 +35,10 @@ export class Session {
   /** Everything the gallery needs to redraw a sample exactly as it was scored. */
   view: ViewContext | null = null;
 
-  async setEncoder(files: InputFile[]): Promise<Encoder> {
+  /** Loads the encoder from `files`, embedding with the output named `output` (null: core's default choice). */
+  async setEncoder(files: InputFile[], output: string | null = null): Promise<Encoder> {
     configureOrt();
-    const next = await loadEncoder(files);
+    const next = await loadEncoder(files, { output });
     await this.encoder?.dispose();
     this.encoder = next;
     this.encoderFiles = files;

@@ -7,7 +7,8 @@ import { useState } from 'react';
 import { scoresToCsv, witnessColumns, type ScoreRow } from '../../core/csv';
 import { isFlagged } from '../../core/threshold';
 import { witnessVerdict } from '../../core/verdict';
-import { decoderBytes, lastRunResult, rebuildCollapse } from '../../state/bridge';
+import { decoderBytes, lastRunResult, rebuildCollapse, reportEvidence } from '../../state/bridge';
+import { renderReport } from '../../core/report';
 import { messageOf } from '../../state/messages';
 import { useStudio } from '../../state/store';
 import type { Verdicts } from '../../state/verdicts';
@@ -17,6 +18,7 @@ import './export-panel.css';
 
 export function ExportPanel({ verdicts }: { verdicts: Verdicts }) {
   const [error, setError] = useState<string | null>(null);
+  const [reporting, setReporting] = useState(false);
   const files = useStudio((s) => s.files);
   const scores = useStudio((s) => s.scores);
   const overrides = useStudio((s) => s.overrides);
@@ -54,6 +56,35 @@ export function ExportPanel({ verdicts }: { verdicts: Verdicts }) {
     const summary = runSummary(useStudio.getState(), run, threshold, flagged, collapse);
     download('summary.json', JSON.stringify(summary, null, 2) + '\n', 'application/json');
   };
+  const exportReport = async () => {
+    const run = lastRunResult();
+    if (!run || threshold === null) return setError('No finished run to report on.');
+    setError(null);
+    setReporting(true);
+    try {
+      const st = useStudio.getState();
+      const collapse = verdicts.subset ? await rebuildCollapse(verdicts.subset, files.length) : null;
+      // Rebuilds and the trigger hint are computed in the worker; the page only assembles the HTML.
+      const evidence = await reportEvidence(run.scores, flagged);
+      const summary = runSummary(st, run, threshold, flagged, collapse, evidence);
+      const html = renderReport({
+        summary,
+        paths: files,
+        scores: run.scores,
+        flagged: Array.from(flagged, (f) => f === 1),
+        evidence,
+        norm: run.pre ?? st.preprocess,
+        title: `${st.encoderNames.join(', ')} on ${st.suspect?.source ?? 'the image folder'}`,
+        createdAt: new Date().toISOString(),
+        tool: 'DeDe Studio (browser)',
+      });
+      download('dede-report.html', html, 'text/html');
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setReporting(false);
+    }
+  };
   const exportKept = () => {
     const kept = files.filter((_, i) => flagged[i] === 0);
     download('kept.txt', kept.join('\n') + (kept.length ? '\n' : ''), 'text/plain');
@@ -76,6 +107,9 @@ export function ExportPanel({ verdicts }: { verdicts: Verdicts }) {
         </button>
         <button type="button" className="button" onClick={() => void exportJson()}>
           Export JSON summary
+        </button>
+        <button type="button" className="button" disabled={reporting} onClick={() => void exportReport()}>
+          {reporting ? 'Building the report...' : 'Download report (HTML)'}
         </button>
         <button type="button" className="button" onClick={exportKept}>
           Export kept files ({verdicts.counts.clean})

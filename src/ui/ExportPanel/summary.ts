@@ -2,6 +2,7 @@
  * The exported JSON: core's scanSummary (the CLI's --json) for the current threshold, rule and
  * overrides, plus the app's own additions (overrides, the hand-placed threshold).
  */
+import type { ScanEvidence } from '../../core/evidence';
 import { formatRule } from '../../core/options';
 import { matchLabels, scanMetrics } from '../../core/scanMetrics';
 import type { PhaseTimings, ScanResult } from '../../core/scan';
@@ -10,7 +11,7 @@ import { witnessVerdict } from '../../core/verdict';
 import type { StudioState } from '../../state/store';
 import type { RunResult } from '../../worker/protocol';
 
-export function runSummary(s: StudioState, run: RunResult, threshold: number, flagged: Uint8Array, rebuildCollapse: number | null = null) {
+export function runSummary(s: StudioState, run: RunResult, threshold: number, flagged: Uint8Array, rebuildCollapse: number | null = null, evidence: ScanEvidence | null = null) {
   const labels = s.labels ? new Map(Object.entries(s.labels)) : null;
   let metrics = null;
   let subset = null;
@@ -52,6 +53,7 @@ export function runSummary(s: StudioState, run: RunResult, threshold: number, fl
     trainImages: run.trainImages,
     metrics,
     rebuildCollapse,
+    evidence,
     power: run.power,
     timings,
     encoder: s.encoder!,
