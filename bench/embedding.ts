@@ -1,17 +1,21 @@
 /**
  * Embedding throughput (images/s) of the fixture encoders through the engine's own loader
- * (src/core/encoder): the ONNX fixture on onnxruntime-web (wasm), and the tfjs fixture on each
- * tfjs backend Node offers. Batch 64 at 32 px after one warm-up call.
+ * (src/core/encoder): the ONNX fixtures (32 px, batch 64; 224 px, batch 16) on onnxruntime-web
+ * (wasm, the app's) and onnxruntime-node (native CPU, the CLI's), and the tfjs fixture on each
+ * tfjs backend Node offers, after one warm-up call.
  */
 import { existsSync } from 'node:fs';
 import { loadEncoder, resolvePreprocess } from '../src/core/encoder';
 import type { Layout } from '../src/core/options';
 import type { Encoder } from '../src/core/types';
 import { readEncoderFiles } from '../src/cli/files';
+import { ortBackend } from '../src/cli/backend';
 import { NODE_BACKENDS, noise, timeSteps, useBackend, type StepBudget } from './timing';
 
 export const ONNX_FIXTURE = 'public/demo/encoder.onnx';
 export const TFJS_FIXTURE = 'fixtures/backdoor-tfjs';
+/** A ResNet-18-layout encoder at 224 px (scripts/fixtures/make_r224_fixture.py). */
+export const ONNX_224_FIXTURE = 'fixtures/r224/encoder.onnx';
 
 export interface EmbedRow {
   encoder: string;
@@ -43,15 +47,28 @@ export async function benchEmbedding(opts: { batch: number; size: number; budget
   const { batch, size, budget } = opts;
   const rows: EmbedRow[] = [];
 
-  if (!existsSync(ONNX_FIXTURE)) {
-    rows.push(skippedRow(ONNX_FIXTURE, opts.ortRuntime, batch, size, 'fixture not found'));
-  } else {
-    const encoder = await loadEncoder(await readEncoderFiles(ONNX_FIXTURE));
-    try {
-      const t = await measure(encoder, 'nchw', batch, size, budget);
-      rows.push({ encoder: ONNX_FIXTURE, runtime: opts.ortRuntime, batch, size, imagesPerSec: t.perSecond, steps: t.steps, seconds: t.seconds, skipped: null });
-    } finally {
-      await encoder.dispose();
+  // Each ONNX fixture on both ONNX runtimes: onnxruntime-web (the app) and onnxruntime-node (the CLI).
+  for (const [fixture, fixtureBatch, fixtureSize] of [[ONNX_FIXTURE, batch, size], [ONNX_224_FIXTURE, 16, 224]] as const) {
+    for (const choice of ['web', 'node'] as const) {
+      let ort;
+      try {
+        ort = ortBackend(choice);
+      } catch (err) {
+        rows.push(skippedRow(fixture, `onnxruntime-${choice}`, fixtureBatch, fixtureSize, (err as Error).message));
+        continue;
+      }
+      const runtime = choice === 'web' ? opts.ortRuntime : ort.name;
+      if (!existsSync(fixture)) {
+        rows.push(skippedRow(fixture, runtime, fixtureBatch, fixtureSize, 'fixture not found'));
+        continue;
+      }
+      const encoder = await loadEncoder(await readEncoderFiles(fixture), { runtime: ort.runtime, executionProviders: ort.executionProviders });
+      try {
+        const t = await measure(encoder, 'nchw', fixtureBatch, fixtureSize, budget);
+        rows.push({ encoder: fixture, runtime, batch: fixtureBatch, size: fixtureSize, imagesPerSec: t.perSecond, steps: t.steps, seconds: t.seconds, skipped: null });
+      } finally {
+        await encoder.dispose();
+      }
     }
   }
 

@@ -112,7 +112,10 @@ test('full flow: files in, train with pause/resume, threshold, export CSV with A
   // The report: one HTML file that opens offline, with no request at all, and lists the flagged files.
   const [report] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.getByRole('button', { name: 'Download report (HTML)' }).click()]);
   expect(report.suggestedFilename()).toBe('dede-report.html');
-  const html = readFileSync(await report.path(), 'utf8');
+  // Saved under its own name: a file without the .html extension opens as plain text.
+  const reportFile = test.info().outputPath('dede-report.html');
+  await report.saveAs(reportFile);
+  const html = readFileSync(reportFile, 'utf8');
   expect(html).not.toMatch(/https?:/i);
   const flaggedFiles = body.filter((r) => r[2] === '1' || r[2] === 'true').map((r) => r[0]);
   const offline = await page.context().browser()!.newContext({ offline: true, javaScriptEnabled: false });
@@ -121,7 +124,7 @@ test('full flow: files in, train with pause/resume, threshold, export CSV with A
   viewer.on('request', (r) => {
     if (!r.url().startsWith('data:') && !r.url().startsWith('file:')) fetched.push(r.url());
   });
-  await viewer.goto(pathToFileURL(await report.path()).href);
+  await viewer.goto(pathToFileURL(reportFile).href);
   await expect(viewer.getByRole('heading', { name: 'DeDe scan report' })).toBeVisible();
   await expect(viewer.getByRole('heading', { name: `Flagged images (${flaggedFiles.length})` })).toBeVisible();
   const listed = await viewer.locator('ol.flagged li').allInnerTexts();

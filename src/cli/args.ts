@@ -52,6 +52,8 @@ export interface ScanArgs {
   epochsGiven: boolean;
   /** Training time budget in seconds (null: none). */
   budgetSeconds: number | null;
+  /** Threads that train cross-fitted decoders at once (null: one per core, up to the folds). */
+  trainThreads: number | null;
   /** The model output used as the embedding (null: chooseOutput's default). */
   output: string | null;
   ort: OrtChoice;
@@ -90,6 +92,8 @@ Encoder input (read from the model where it fixes them):
 
 Decoder:
   --aux <dir>            train the decoder on this folder instead of the suspect images
+  --train-threads N      threads training the cross-fitted decoders at once, one tfjs-wasm
+                         per thread (default: one per core, at most --folds; 1 = one thread)
   --rebuild-size <px>    side the decoder rebuilds, a multiple of its patch (4), at most the
                          encoder's size (default: the encoder's size up to ${DEFAULT_REBUILD_MAX} px; a 224-px
                          encoder's inputs are area-averaged to ${DEFAULT_REBUILD_MAX} px for the decoder)
@@ -179,6 +183,7 @@ const SCAN_OPTIONS = {
   output: { type: 'string' },
   ort: { type: 'string' },
   'rebuild-size': { type: 'string' },
+  'train-threads': { type: 'string' },
   background: { type: 'string' },
   preset: { type: 'string' },
   epochs: { type: 'string' },
@@ -299,6 +304,7 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     quiet: Boolean(values.quiet),
     force: Boolean(values.force),
     output: str('output') ?? null,
+    trainThreads: intArg('train-threads', str('train-threads'), 1) ?? null,
     ort: oneOf<OrtChoice>('ort', str('ort'), ['auto', 'node', 'web']) ?? 'auto',
     epochsGiven: str('epochs') !== undefined,
     budgetSeconds: budgetArg(str('budget'), preset === 'paper'),

@@ -15,6 +15,7 @@ import { scanSummary } from '../core/summary';
 import { parseLabels, scoresToCsv, witnessColumns } from '../core/csv';
 import type { ScanArgs } from './args';
 import { ortBackend, setupNodeBackend } from './backend';
+import { ThreadFoldRunner, foldSlots } from './foldRunner';
 import { DiskEmbeddingStore, defaultCacheDir } from './diskCache';
 import { InputError, readEncoderFiles, readFolder, readTextFile } from './files';
 import { ProgressPrinter, formatDuration } from './progress';
@@ -75,7 +76,9 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     const resume = args.checkpoint && existsSync(args.checkpoint) ? new Uint8Array(await readFile(args.checkpoint)) : null;
 
     const store: EmbeddingStore = args.cache ? new DiskEmbeddingStore(defaultCacheDir(), warn) : new MemoryEmbeddingStore();
-    const backendName = `tfjs-${backend.tfjs} + ${ortRt.name}`;
+    const folds = aux ? 1 : args.train.folds;
+    const slots = Math.min(foldSlots(folds), Math.max(0, (args.trainThreads ?? Infinity) - 1));
+    const backendName = `tfjs-${backend.tfjs}${slots > 0 ? ` x${slots + 1} training threads` : ''} + ${ortRt.name}`;
     const t = args.train;
     say(`dede scan: ${suspect.files.length} files in ${args.images}${aux ? `, decoder trained on ${aux.files.length} files in ${args.aux}` : ''}`);
     const outs = encoder.info.outputs.length > 1 ? ` output ${encoder.info.outputName} (of ${encoder.info.outputs.map((o) => o.name).join(', ')})` : '';
@@ -87,30 +90,37 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     say(`  score     mask ${sc.scoreMask}, ${sc.masks} mask(s), DeDe ${dedeScore}, witnesses ${sc.witnesses.join('+')}, rule ${formatRule(args.rule)}; backend ${backendName}`);
     say(`  cache     ${args.cache ? defaultCacheDir() : 'off'}${resume ? `; resuming from ${args.checkpoint}` : ''}`);
 
-    const result = await runScan(
-      {
-        encoder,
-        pre,
-        images: suspect.files,
-        aux: aux?.files ?? null,
-        labels,
-        train: args.train,
-        score: args.score,
-        rule: args.rule,
-        store,
-        backend: backendName,
-        resume,
-        names: { images: `--images ${args.images}`, aux: `--aux ${args.aux}` },
-        budgetSeconds: args.budgetSeconds,
-        evidence: args.report !== null,
-      },
-      {
-        onProgress: (p) => printer.update(p),
-        shouldStop: io.shouldStop,
-        onNote: warn,
-        onCheckpoint: args.checkpoint ? (bytes) => writeAtomic(args.checkpoint!, bytes) : undefined,
-      },
-    );
+    const runner = slots > 0 ? new ThreadFoldRunner(slots) : null;
+    let result: Awaited<ReturnType<typeof runScan>>;
+    try {
+      result = await runScan(
+        {
+          encoder,
+          pre,
+          images: suspect.files,
+          aux: aux?.files ?? null,
+          labels,
+          train: args.train,
+          score: args.score,
+          rule: args.rule,
+          store,
+          backend: backendName,
+          resume,
+          names: { images: `--images ${args.images}`, aux: `--aux ${args.aux}` },
+          budgetSeconds: args.budgetSeconds,
+          evidence: args.report !== null,
+          runner,
+        },
+        {
+          onProgress: (p) => printer.update(p),
+          shouldStop: io.shouldStop,
+          onNote: warn,
+          onCheckpoint: args.checkpoint ? (bytes) => writeAtomic(args.checkpoint!, bytes) : undefined,
+        },
+      );
+    } finally {
+      await runner?.close();
+    }
     printer.endLine();
     result.skipped.unshift(...suspect.unreadable);
     result.auxSkipped.unshift(...(aux?.unreadable ?? []));

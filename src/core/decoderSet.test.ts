@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN, type ModelConfig, type TrainOptions } from './options';
 import { scoreImages, type TrainData } from './model';
 import { Rng } from './model/rng';
+import { fromHalf, toHalf } from './model/checkpoint';
 import {
   createDecoderSet,
   decoderForRow,
@@ -100,5 +101,40 @@ describe('cross-fitted decoder set', () => {
     const bytes = await decoderSetToBytes(set);
     disposeDecoderSet(set);
     expect(() => decoderSetFromBytes(bytes.subarray(0, bytes.length - 10))).toThrow(/truncated or corrupt/);
+  });
+});
+
+describe('compact (float16, weights-only) decoder sets', () => {
+  it('toHalf/fromHalf: exact on representable values, round to nearest, saturate', () => {
+    expect(toHalf(1)).toBe(0x3c00);
+    expect(toHalf(-2)).toBe(0xc000);
+    expect(toHalf(65504)).toBe(0x7bff);
+    expect(toHalf(1e6)).toBe(0x7c00);
+    expect(fromHalf(toHalf(0.1))).toBeCloseTo(0.0999755859375, 10);
+    expect(fromHalf(toHalf(2 ** -20))).toBe(2 ** -20); // subnormal
+    expect(fromHalf(toHalf(-0.333))).toBeCloseTo(-0.333, 3);
+    const rng = Rng.derive(9);
+    for (let i = 0; i < 1000; i++) {
+      const x = rng.normal() * 3;
+      expect(Math.abs(fromHalf(toHalf(x)) - x)).toBeLessThanOrEqual(Math.abs(x) * 2 ** -11 + 2 ** -24);
+    }
+  });
+
+  it('round-trips at a quarter of the size and scores within float16 tolerance', async () => {
+    const data = synth(24);
+    const set = createDecoderSet({ imageSize: 8, embDim: 6 }, { ...OPTS, epochs: 2 }, 24, true, CFG);
+    await trainDecoderSet(set, data, { ...OPTS, epochs: 2 });
+    const full = await decoderSetToBytes(set);
+    const compact = await decoderSetToBytes(set, false, true);
+    expect(compact.length).toBeLessThan(full.length / 3);
+    const back = decoderSetFromBytes(compact);
+    expect(back.parts).toEqual(set.parts);
+    expect(back.states.map((s) => s.epoch)).toEqual([2, 2]);
+    const opts = { scoreMask: 0.75, masks: 1, seed: 1 };
+    const a = await scoreWithSet(set, data, opts);
+    const b = await scoreWithSet(back, data, opts);
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(Math.abs(a[i]) * 0.01 + 1e-3);
+    disposeDecoderSet(set);
+    disposeDecoderSet(back);
   });
 });

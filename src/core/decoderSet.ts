@@ -27,7 +27,9 @@ import {
   type TrainState,
 } from './model';
 import { gatherRows } from './model/batch';
+import { weightsOnly } from './model/checkpoint';
 import { Rng } from './model/rng';
+import type { Progress } from './types';
 import type { ScoreHooks } from './model/score';
 
 /** Rows of the scored set that decoder f holds out (and scores). `null`: one decoder, no hold-out. */
@@ -101,37 +103,88 @@ export function trainDataFor(set: DecoderSet, data: TrainData, f: number): Train
 }
 
 /**
+ * Trains decoders of a set somewhere else (another thread, another core) one epoch at a time.
+ * The hand-over is the decoder's whole training state as checkpoint bytes, which resumes
+ * exactly (train.ts), so a fold trained by a runner ends bit-identical to one trained here.
+ */
+export interface FoldRunner {
+  /** Decoders it can train at the same time as the caller trains its own. */
+  readonly slots: number;
+  /** Trains the state in `state` (checkpoint bytes) on `data` up to `untilEpoch`; resolves with its new bytes. */
+  trainEpoch(req: { state: Uint8Array; data: TrainData; opts: TrainOptions; untilEpoch: number; onStep(epochStep: number): void }): Promise<Uint8Array>;
+  /** Abandons the epochs in flight (their states stay at the last finished epoch). */
+  cancel(): void;
+}
+
+/**
  * Trains every decoder of the set, interleaved epoch by epoch (so a loss curve and a stop
  * cover all of them); `onProgress` counts steps over all decoders, `onEpoch` reports the mean
  * loss over decoders. Resumable: calling again with the same set continues where it stopped.
+ * With `hooks.runner`, up to `runner.slots` decoders train their epoch elsewhere while this
+ * thread trains one (cross-fitted folds in parallel on several cores, the same results).
  */
 export async function trainDecoderSet(
   set: DecoderSet,
   data: TrainData,
   opts: TrainOptions,
-  hooks: TrainHooks & { budgetSeconds?: number | null } = {},
+  hooks: TrainHooks & { budgetSeconds?: number | null; runner?: FoldRunner | null } = {},
 ): Promise<{ stopped: boolean; budgetHit?: boolean }> {
   const subsets = set.states.map((_, f) => trainDataFor(set, data, f));
   const spe = subsets.map((d) => stepsPerEpoch(d.images.count, opts.batch));
   const total = spe.reduce((a, b) => a + b, 0) * opts.epochs;
-  const doneSteps = () => set.states.reduce((a, s, f) => a + s.epoch * spe[f] + s.epochStep, 0);
+  const remoteStep = new Map<number, number>();
+  const doneSteps = () => set.states.reduce((a, s, f) => a + s.epoch * spe[f] + (remoteStep.get(f) ?? s.epochStep), 0);
   const started = performance.now();
   const startDone = doneSteps();
+  type TrainProgress = Extract<Progress, { phase: 'training' }>;
+  let lastLoss = NaN;
+  const report = (p: TrainProgress) => {
+    lastLoss = p.loss;
+    const done = doneSteps();
+    const rate = (performance.now() - started) / 1000 / Math.max(1, done - startDone);
+    hooks.onProgress?.({ ...p, done, total, etaSeconds: rate * (total - done) });
+  };
+  const runner = hooks.runner && hooks.runner.slots > 0 ? hooks.runner : null;
   for (let e = 1; e <= opts.epochs; e++) {
-    for (let f = 0; f < set.states.length; f++) {
+    const pending = set.states.map((_, f) => f).filter((f) => set.states[f].epoch < e);
+    const remote = runner ? pending.slice(1, 1 + runner.slots) : [];
+    const jobs = remote.map(async (f) => {
       const state = set.states[f];
-      if (state.epoch >= e) continue;
+      const bytes = await runner!.trainEpoch({
+        state: checkpointToBytes(saveCheckpoint(state)),
+        data: subsets[f],
+        opts: { ...opts, seed: state.seed },
+        untilEpoch: e,
+        onStep: (step) => {
+          remoteStep.set(f, step);
+          report({ phase: 'training', done: 0, total, etaSeconds: null, epoch: e, epochs: opts.epochs, loss: lastLoss });
+        },
+      });
+      remoteStep.delete(f);
+      const next = loadCheckpoint(checkpointFromBytes(bytes));
+      disposeTrainState(state);
+      set.states[f] = next;
+    });
+    // A failed remote epoch must not leave a dangling rejection while this thread trains.
+    const remoteDone = Promise.all(jobs).then(
+      () => null,
+      (err: unknown) => err,
+    );
+    for (const f of pending.filter((x) => !remote.includes(x))) {
+      const state = set.states[f];
       const { stopped } = await trainEpochs(state, subsets[f], { ...opts, seed: state.seed }, {
         shouldStop: hooks.shouldStop,
         untilEpoch: e,
-        onProgress: (p) => {
-          const done = doneSteps();
-          const rate = (performance.now() - started) / 1000 / Math.max(1, done - startDone);
-          hooks.onProgress?.({ ...p, done, total, etaSeconds: rate * (total - done) });
-        },
+        onProgress: (p) => report(p as TrainProgress),
       });
-      if (stopped) return { stopped: true };
+      if (stopped) {
+        runner?.cancel();
+        await remoteDone;
+        return { stopped: true };
+      }
     }
+    const failed = await remoteDone;
+    if (failed) throw failed;
     const losses = set.states.map((s) => s.lossHistory[e - 1]);
     await hooks.onEpoch?.(e, losses.reduce((a, b) => a + b, 0) / losses.length);
     // A time budget ends training at an epoch boundary, so every decoder has the same epochs.
@@ -199,10 +252,16 @@ export async function scoreWithSet(
 
 const MAGIC = 'DEDESET1';
 
-/** One buffer: "DEDESET1" | u32 header length | header JSON {parts} | per decoder: u32 length | checkpoint bytes. */
-export async function decoderSetToBytes(set: DecoderSet, asyncReadback = false): Promise<Uint8Array> {
+/**
+ * One buffer: "DEDESET1" | u32 header length | header JSON {parts} | per decoder: u32 length | checkpoint bytes.
+ * `compact`: weights only, as float16 (a shipped pre-trained set; resuming training restarts Adam).
+ */
+export async function decoderSetToBytes(set: DecoderSet, asyncReadback = false, compact = false): Promise<Uint8Array> {
   const cps: Uint8Array[] = [];
-  for (const s of set.states) cps.push(checkpointToBytes(asyncReadback ? await saveCheckpointAsync(s) : saveCheckpoint(s)));
+  for (const s of set.states) {
+    const cp = asyncReadback ? await saveCheckpointAsync(s) : saveCheckpoint(s);
+    cps.push(compact ? checkpointToBytes(weightsOnly(cp), true) : checkpointToBytes(cp));
+  }
   const header = new TextEncoder().encode(JSON.stringify({ parts: set.parts, decoders: cps.length, identity: set.identity ?? null }));
   const size = 8 + 4 + header.length + cps.reduce((a, c) => a + 4 + c.length, 0);
   const out = new Uint8Array(size);

@@ -7,7 +7,7 @@ import type { PreprocessOptions, ScoreOptions, ThresholdRule, TrainOptions } fro
 import type { Embeddings, Encoder, EncoderInfo, InputFile, Phase, SkippedFile } from './types';
 import type { EmbeddingStore } from './embedCache';
 import type { TrainData } from './model';
-import { createDecoderSet, decoderSetToBytes, disposeDecoderSet, scoreWithSet, setLossHistory, trainDecoderSet } from './decoderSet';
+import { createDecoderSet, decoderSetToBytes, disposeDecoderSet, scoreWithSet, setLossHistory, trainDecoderSet, type FoldRunner } from './decoderSet';
 import { resumeSet, setIdentity } from './resume';
 import { keepCount } from './model/patches';
 import { checkMemory, estimateMemory } from './memory';
@@ -50,6 +50,8 @@ export interface ScanInput {
   budgetSeconds?: number | null;
   /** Compute the report's evidence (trigger hint, top samples' rebuilds); default false. */
   evidence?: boolean;
+  /** Trains cross-fitted decoders elsewhere in parallel (the CLI's worker threads); null: all here. */
+  runner?: FoldRunner | null;
 }
 
 export interface ScanHooks extends JobHooks {
@@ -178,6 +180,7 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
     const { stopped, budgetHit } = await timed('training', () =>
       trainDecoderSet(set, trainData, input.train, {
         budgetSeconds: input.budgetSeconds ?? null,
+        runner: input.runner ?? null,
         onProgress: hooks.onProgress,
         shouldStop: hooks.shouldStop,
         onEpoch: onCheckpoint ? async (epoch) => onCheckpoint(await decoderSetToBytes(set), epoch) : undefined,

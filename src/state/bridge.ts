@@ -161,6 +161,17 @@ async function restore(): Promise<void> {
   await refreshPreview();
 }
 
+/** Forgets the decoders of the current inputs (a saved checkpoint or the demo's pre-trained ones) and trains from scratch. */
+export async function trainAgain(): Promise<void> {
+  try {
+    await studio().trainAgain();
+  } catch (err) {
+    get().notify('warn', messageOf(err));
+    return;
+  }
+  await startRun();
+}
+
 /** Loads the bundled demo (a real backdoored encoder, a poisoned folder, its labels) and runs it. */
 export async function tryDemo(): Promise<void> {
   const s = get();

@@ -12,6 +12,7 @@ import { scanEvidence, type ScanEvidence } from '../core/evidence';
 import { chooseBackend, type BackendChoice, type BackendInfo, type BackendName } from './backend';
 import { JobControl } from './control';
 import { fetchDemo, readFileRefs } from './inputs';
+import { forgetCheckpoint } from './checkpoints';
 import type {
   DemoLoad,
   FileRef,
@@ -92,6 +93,7 @@ export const studioApi = {
     if (encoder.layout) demoPre.layout = encoder.layout;
     const images = await session.setImages('suspect', demo.images, demoPre, { onProgress });
     session.clearImages('aux');
+    session.pretrained = demo.decoder;
     return { manifest: demo.manifest, encoder, images, labelsCsv: demo.labelsCsv };
   },
 
@@ -193,6 +195,14 @@ export const studioApi = {
     const v = session.view;
     if (!v || scores.length !== v.data.images.count) throw new Error('No finished run to report on: run an analysis first.');
     return scanEvidence(v.set, v.data, scores, Array.from(flagged, (f) => f === 1), v.bestDonor, { maskRatio: v.maskRatio, seed: v.seed });
+  },
+
+  /** Forgets the trained (or pre-trained) decoders of the current inputs, so the next run trains from scratch. */
+  async trainAgain(): Promise<void> {
+    if (job) throw new Error('A run is in progress: cancel it first.');
+    await forgetCheckpoint(session.decodersKey);
+    session.pretrained = null;
+    session.dropDecoders();
   },
 
   /** The trained decoders (weights and optimizer state) as one checkpoint file (core's format). */

@@ -48,3 +48,8 @@ export async function findCheckpoint(key: string): Promise<{ set: DecoderSet; by
     return null;
   }
 }
+
+/** Deletes the checkpoint stored under `key` (no-op for null or a missing key). */
+export async function forgetCheckpoint(key: string | null): Promise<void> {
+  if (key) await idbDelete('checkpoints', key);
+}

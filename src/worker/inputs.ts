@@ -46,6 +46,8 @@ export interface DemoFiles {
   encoder: InputFile[];
   images: InputFile[];
   labelsCsv: string | null;
+  /** The demo's pre-trained decoder set (compact DEDESET1 bytes), when the manifest names one. */
+  decoder: Uint8Array | null;
 }
 
 /**
@@ -77,7 +79,8 @@ export async function fetchDemo(baseUrl: string, onProgress: (done: number, tota
     onProgress(done, manifest.images.length);
   }
   const labelsCsv = manifest.labels ? new TextDecoder().decode(await fetchBytes(new URL(manifest.labels, base))) : null;
-  return { manifest, encoder, images, labelsCsv };
+  const decoder = manifest.decoder ? await fetchBytes(new URL(manifest.decoder, base)) : null;
+  return { manifest, encoder, images, labelsCsv, decoder };
 }
 
 /** The folder prefix (ending in '/') that every path shares, or ''. */

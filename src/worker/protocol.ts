@@ -129,6 +129,8 @@ export interface DemoManifest {
   images: string[];
   imagesDir?: string;
   labels?: string;
+  /** Pre-trained decoders for the demo at the app's defaults (scripts/fixtures/make_demo_decoder.ts). */
+  decoder?: string;
   preprocess?: Partial<Pick<PreprocessOptions, 'size' | 'layout' | 'mean' | 'std'>>;
   target?: string;
   trigger?: string;

@@ -13,6 +13,7 @@ import { witnessVerdict } from '../core/verdict';
 import { isFlagged, pickThreshold } from '../core/threshold';
 import { CancelledError, embedAll, type JobHooks } from '../core/pipeline';
 import { resizeBatch } from '../core/image/resample';
+import { setIdentity } from '../core/resume';
 import { decoderPower } from '../core/power';
 import type { Progress } from '../core/types';
 import { IdbEmbeddingStore } from './embeddingStore';
@@ -94,7 +95,8 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
     emit({ type: 'phase', phase: 'training' });
     t = clock();
     const crossFit = train === suspect;
-    const outcome = await trainPhase(ctx, settings, pre, train.data, train.loaded.imageShas, crossFit, suspect.data.images.count);
+    const identity = await setIdentity(embeddingModelId(encoder.info), pre, suspect.loaded, crossFit ? null : train.loaded);
+    const outcome = await trainPhase(ctx, settings, pre, train.data, train.loaded.imageShas, crossFit, suspect.data.images.count, identity);
     resumedFrom = outcome.resumedFrom;
     timings.training = clock() - t;
     const set = outcome.set;

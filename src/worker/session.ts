@@ -34,6 +34,11 @@ export class Session {
   decodersKey: string | null = null;
   /** Everything the gallery needs to redraw a sample exactly as it was scored. */
   view: ViewContext | null = null;
+  /**
+   * Pre-trained decoders that came with the demo: adopted by a run whose inputs and decoder
+   * settings they were trained for (their identity), instead of training from scratch.
+   */
+  pretrained: Uint8Array | null = null;
 
   /** Loads the encoder from `files`, embedding with the output named `output` (null: core's default choice). */
   async setEncoder(files: InputFile[], output: string | null = null): Promise<Encoder> {

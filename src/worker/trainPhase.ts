@@ -5,9 +5,18 @@
  * backend from the last finished epoch.
  */
 import { embeddingModelId } from '../core/embedCache';
-import { createDecoderSet, decoderSetFromBytes, decoderSetToBytes, setLossHistory, trainDecoderSet, type DecoderSet } from '../core/decoderSet';
+import {
+  createDecoderSet,
+  decoderSetFromBytes,
+  decoderSetToBytes,
+  disposeDecoderSet,
+  setLossHistory,
+  trainDecoderSet,
+  type DecoderSet,
+  type SetIdentity,
+} from '../core/decoderSet';
 import type { TrainData } from '../core/model';
-import type { PreprocessOptions } from '../core/options';
+import type { PreprocessOptions, TrainOptions } from '../core/options';
 import type { Progress } from '../core/types';
 import { watchDeviceLoss, type BackendInfo } from './backend';
 import { checkpointKey, findCheckpoint, storeCheckpoint } from './checkpoints';
@@ -49,6 +58,8 @@ export async function trainPhase(
   imageShas: string[],
   crossFit: boolean,
   scoredCount: number,
+  /** What the decoders are trained for (core/resume.ts); a pre-trained set is adopted only when it matches. */
+  identity: SetIdentity | null = null,
 ): Promise<TrainOutcome> {
   const { session, control, emit } = ctx;
   const key = await checkpointKey(embeddingModelId(session.encoder!.info), imageShas, pre, settings.train, crossFit);
@@ -66,8 +77,16 @@ export async function trainPhase(
     session.dropDecoders();
     const stored = await findCheckpoint(key);
     if (stored) emit({ type: 'notice', level: 'info', message: `Continuing the decoder saved at epoch ${stored.epoch}.` });
+    const pretrained = stored ? null : adoptPretrained(session, settings, data, scoredCount, crossFit, identity);
+    if (pretrained) {
+      emit({
+        type: 'notice',
+        level: 'info',
+        message: `Scored with the demo's pre-trained decoders (${epochOf(pretrained)} epochs, trained by scripts/fixtures/make_demo_decoder.ts with these settings). Press "Train again" to watch them train from scratch.`,
+      });
+    }
     lastBytes = stored?.bytes ?? null;
-    set = adopt(stored?.set ?? fresh());
+    set = adopt(stored?.set ?? pretrained ?? fresh());
   }
   const resumedFrom = epochOf(set);
   // Replay the stored curve so the chart shows the whole training, not just this session's.
@@ -114,4 +133,43 @@ export async function trainPhase(
     }
   }
   return { set, resumedFrom };
+}
+
+/**
+ * The session's pre-trained decoders (the demo's), when they were trained for exactly these
+ * inputs (identity: encoder, images, preprocessing) and decoder settings (all but the epoch
+ * count); otherwise null and they are left alone.
+ */
+function adoptPretrained(
+  session: Session,
+  settings: RunSettings,
+  data: TrainData,
+  scoredCount: number,
+  crossFit: boolean,
+  identity: SetIdentity | null,
+): DecoderSet | null {
+  if (!session.pretrained || !identity) return null;
+  let cand: DecoderSet;
+  try {
+    cand = decoderSetFromBytes(session.pretrained);
+  } catch {
+    session.pretrained = null;
+    return null;
+  }
+  const shape = (o: TrainOptions) => JSON.stringify({ ...o, epochs: 0, seed: 0 });
+  const first = cand.states[0];
+  const fits =
+    cand.identity?.encoder === identity.encoder &&
+    cand.identity?.images === identity.images &&
+    cand.states.length === (crossFit ? settings.train.folds : 1) &&
+    (cand.parts?.flat().length ?? scoredCount) === scoredCount &&
+    first.model.imageSize === data.images.size &&
+    first.model.embDim === data.emb.dim &&
+    shape(first.opts) === shape(settings.train) &&
+    first.seed === settings.train.seed;
+  if (!fits) {
+    disposeDecoderSet(cand);
+    return null;
+  }
+  return cand;
 }

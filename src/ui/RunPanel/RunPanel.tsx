@@ -1,5 +1,5 @@
 /** Step 3: run settings, the Run button, progress with ETA, and pause / resume / stop / cancel. */
-import { cancelRun, finishTraining, pauseRun, resumeRun, runBlocker, startRun } from '../../state/bridge';
+import { cancelRun, finishTraining, pauseRun, resumeRun, runBlocker, startRun, trainAgain } from '../../state/bridge';
 import { useStudio } from '../../state/store';
 import { formatEta, PHASE_LABELS } from '../format';
 import { RunSettings } from './RunSettings';
@@ -80,6 +80,11 @@ export function RunPanel() {
         {running && (
           <button type="button" className="button button--ghost" onClick={cancelRun} title="Cancel the run; the decoder stays saved and Run continues it">
             Cancel
+          </button>
+        )}
+        {!running && phase === 'done' && (
+          <button type="button" className="button" onClick={() => void trainAgain()} title="Forget the trained decoders of these inputs and train new ones from scratch, live">
+            Train again
           </button>
         )}
         {!running && blocker && <span className="muted">{blocker}</span>}
