@@ -35,6 +35,8 @@ test('the demo shows a detection within 60 s of the click (pre-trained decoders)
   await page.getByRole('button', { name: 'Train again' }).click();
   await waitForPhase(page, 'training', 120_000);
   const trainingFrom = await pageNow(page);
+  // On wasm the second decoder trains in a nested worker on the other core.
+  await expect(page.getByText('Training the 2 cross-fitted decoders on 2 cores at once')).toBeVisible();
   await expect(page.getByLabel('Probe reconstructions')).toBeVisible({ timeout: 10 * 60_000 });
   await shot(page, '03-training');
   await waitForPhase(page, 'scoring');

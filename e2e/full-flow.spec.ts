@@ -137,5 +137,27 @@ test('full flow: files in, train with pause/resume, threshold, export CSV with A
   await viewer.screenshot({ path: 'test-results/report.png', fullPage: false });
   expect(fetched).toEqual([]);
   await offline.close();
+
+  // Labels as they come: "Review next" opens the unlabelled sample nearest the threshold, and a
+  // verdict given there counts as a label in the estimates.
+  const threshold = (summary as unknown as { threshold: number }).threshold;
+  const distance = new Map(body.map((r) => [r[0], Math.abs(Number(r[1]) - threshold)]));
+  const nearest = Math.min(...distance.values());
+  const panel = page.getByTestId('labels-panel');
+  await panel.getByRole('button', { name: /^Review next/ }).click();
+  const first = await page.locator('.lightbox__file').innerText();
+  expect(distance.get(first)! - nearest).toBeLessThan(1e-3);
+  await page.getByRole('group', { name: 'Verdict' }).getByRole('button', { name: 'Poisoned' }).click();
+  await page.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('labels-count')).toHaveText('1 labelled by hand (1 poisoned, 0 clean).');
+  await panel.getByRole('button', { name: /^Review next/ }).click();
+  const second = await page.locator('.lightbox__file').innerText();
+  expect(second).not.toBe(first);
+  expect(distance.get(second)!).toBeGreaterThanOrEqual(distance.get(first)! - 1e-3);
+  await page.getByRole('group', { name: 'Verdict' }).getByRole('button', { name: 'Clean' }).click();
+  await page.getByRole('button', { name: 'Close' }).click();
+  await expect(page.getByTestId('labels-count')).toHaveText('2 labelled by hand (1 poisoned, 1 clean).');
+  await expect(page.getByTestId('labels-estimate')).toContainText('precision');
+  await shot(page, '14-labels');
   expect(requests.external, 'requests that left the origin').toEqual([]);
 });

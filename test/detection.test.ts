@@ -7,7 +7,8 @@
  *     on clean images and on the very images that carry a trigger);
  *   - DeDe's own witness is asserted where it carries the detection (the blended trigger,
  *     which no pixel statistic finds), not only the combined verdict.
- * The scans run two at a time (tfjs-wasm trains on one core each) to keep CI short.
+ * The scans run two at a time, each training its folds in one thread (tfjs-wasm uses one core),
+ * to keep CI short.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -49,7 +50,7 @@ async function scan(c: Case): Promise<void> {
   const out = keep ? path.join(keep, c.name) : tempDir();
   if (keep) mkdirSync(out, { recursive: true });
   const json = path.join(out, 'summary.json');
-  const args = ['scan', '--encoder', c.encoder, '--images', c.images, '--norm', 'cifar10', '--out', path.join(out, 'scores.csv'), '--json', json, '--no-cache', '--budget', '0'];
+  const args = ['scan', '--encoder', c.encoder, '--images', c.images, '--norm', 'cifar10', '--out', path.join(out, 'scores.csv'), '--json', json, '--no-cache', '--budget', '0', '--train-threads', '1'];
   if (c.labels) args.push('--labels', c.labels);
   if (c.report) args.push('--report', path.join(out, 'report.html'));
   const run = await runDede(args, { timeoutMs: REAL_SCAN_MS });

@@ -15,7 +15,7 @@ import { writeFile } from 'node:fs/promises';
 import { auroc, tprAtFpr } from '../../src/core/metrics';
 import { DEFAULT_TRAIN, DEFAULT_SCORE, type ScoreOptions } from '../../src/core/options';
 import { createDecoderSet, disposeDecoderSet, scoreWithSet, trainDecoderSet } from '../../src/core/decoderSet';
-import { computeWitnesses, type WitnessSet } from '../../src/core/witnesses';
+import { computeWitnesses, maxZ, type WitnessSet } from '../../src/core/witnesses';
 import { pickThreshold } from '../../src/core/threshold';
 import { fixtureData } from './fixture-data';
 import { ThreadFoldRunner, foldSlots } from '../../src/cli/foldRunner';
@@ -56,9 +56,16 @@ for (const epochs of checkpoints) {
   }
   const both = await computeWitnesses(set, data, raw, { ...base, witnesses: ['dede', 'density'] });
   out.density = { ...metricsOf(both.witnesses[1].score), flagged01: flaggedShare(both.witnesses[1].score, 0.01) };
+  // The verdict (voting witnesses only, witnesses.ts tail gate) beside the max over every witness.
+  out.gate = Object.fromEntries(both.witnesses.map((w) => [w.name, { tailShare: round(w.tailShare), votes: w.votes }]));
   out.combined = {
     ...metricsOf(both.score),
     ...Object.fromEntries([0.005, 0.01, 0.02].map((a) => [`flagged${a}`, flaggedShare(both.score, a)])),
+  };
+  const all = maxZ(both.witnesses);
+  out.combinedAll = {
+    ...metricsOf(all),
+    ...Object.fromEntries([0.005, 0.01, 0.02].map((a) => [`flagged${a}`, flaggedShare(all, a)])),
   };
   console.log(JSON.stringify(out));
   if (dump) {

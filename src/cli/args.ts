@@ -92,6 +92,8 @@ Encoder input (read from the model where it fixes them):
 
 Decoder:
   --aux <dir>            train the decoder on this folder instead of the suspect images
+  --max-train-images N   most images each decoder trains on, a seeded sample; every image is
+                         still scored (default ${DEFAULT_TRAIN.maxTrainImages}; 0 = all)
   --train-threads N      threads training the cross-fitted decoders at once, one tfjs-wasm
                          per thread (default: one per core, at most --folds; 1 = one thread)
   --rebuild-size <px>    side the decoder rebuilds, a multiple of its patch (4), at most the
@@ -184,6 +186,7 @@ const SCAN_OPTIONS = {
   ort: { type: 'string' },
   'rebuild-size': { type: 'string' },
   'train-threads': { type: 'string' },
+  'max-train-images': { type: 'string' },
   background: { type: 'string' },
   preset: { type: 'string' },
   epochs: { type: 'string' },
@@ -206,6 +209,12 @@ const SCAN_OPTIONS = {
   budget: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+function maxTrainArg(text: string | undefined, fallback: number | null): number | null {
+  const n = intArg('max-train-images', text, 0);
+  if (n === undefined) return fallback;
+  return n === 0 ? null : n;
+}
 
 function budgetArg(text: string | undefined, paper: boolean): number | null {
   if (text === undefined) return paper ? null : DEFAULT_BUDGET_MINUTES * 60;
@@ -262,6 +271,7 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     seed: intArg('seed', str('seed'), 0) ?? base.seed,
     folds: intArg('folds', str('folds'), 1) ?? base.folds,
     rebuildSize: intArg('rebuild-size', str('rebuild-size'), 4) ?? base.rebuildSize,
+    maxTrainImages: maxTrainArg(str('max-train-images'), base.maxTrainImages),
   };
   // The paper preset is the authors' settings throughout: raw score, DeDe alone, mean:1.5.
   const baseScore = preset === 'paper' ? PAPER_SCORE : DEFAULT_SCORE;

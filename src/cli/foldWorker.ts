@@ -1,37 +1,15 @@
-/**
- * A worker thread that trains one decoder epoch at a time for the CLI's FoldRunner (foldRunner.ts):
- * checkpoint bytes in, the same core training loop (trainEpochs) on its own tfjs-wasm instance,
- * checkpoint bytes out. Started through foldWorker.mjs (tsx's loader).
- */
+/** A worker thread of the CLI's fold runner: core's trainFoldEpoch on its own tfjs-wasm (started through foldWorker.mjs). */
 import { parentPort } from 'node:worker_threads';
-import { checkpointFromBytes, checkpointToBytes, disposeTrainState, loadCheckpoint, saveCheckpoint, trainEpochs, type TrainData } from '../core/model/train';
-import type { TrainOptions } from '../core/options';
+import { trainFoldEpoch, type FoldRequest } from '../core/foldRunner';
 import { setupNodeBackend } from './backend';
-
-interface Request {
-  id: number;
-  state: Uint8Array;
-  data: TrainData;
-  opts: TrainOptions;
-  untilEpoch: number;
-}
 
 const port = parentPort!;
 const ready = setupNodeBackend();
-port.on('message', async (req: Request) => {
+port.on('message', async (req: FoldRequest) => {
   try {
     await ready;
-    const state = loadCheckpoint(checkpointFromBytes(req.state));
-    try {
-      await trainEpochs(state, req.data, req.opts, {
-        untilEpoch: req.untilEpoch,
-        onProgress: () => port.postMessage({ id: req.id, type: 'step', step: state.epochStep }),
-      });
-      const bytes = checkpointToBytes(saveCheckpoint(state));
-      port.postMessage({ id: req.id, type: 'done', bytes }, [bytes.buffer as ArrayBuffer]);
-    } finally {
-      disposeTrainState(state);
-    }
+    const bytes = await trainFoldEpoch(req, (step) => port.postMessage({ id: req.id, type: 'step', step }));
+    port.postMessage({ id: req.id, type: 'done', bytes }, [bytes.buffer as ArrayBuffer]);
   } catch (err) {
     port.postMessage({ id: req.id, type: 'error', message: err instanceof Error ? err.message : String(err) });
   }

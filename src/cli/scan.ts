@@ -71,7 +71,8 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
       }
     }
     if (!args.epochsGiven && args.train.preset !== 'paper') {
-      args = { ...args, train: { ...args.train, epochs: defaultEpochsFor((aux ?? suspect).files.length) } };
+      const trainFiles = (aux ?? suspect).files.length;
+      args = { ...args, train: { ...args.train, epochs: defaultEpochsFor(Math.min(trainFiles, args.train.maxTrainImages ?? trainFiles)) } };
     }
     const resume = args.checkpoint && existsSync(args.checkpoint) ? new Uint8Array(await readFile(args.checkpoint)) : null;
 
@@ -161,7 +162,7 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     if (result.calibrated) {
       const expected = result.expectedFalseAlarms;
       say(
-        `  by witness: ${result.witnesses.map((w) => `${w.name} ${w.flagged}`).join(', ')}${expected !== null ? `; a clean folder of this size would still get about ${expected.toFixed(1)} false alarm(s) at this rule` : ''}`,
+        `  by witness: ${result.witnesses.map((w) => (w.votes ? `${w.name} ${w.flagged}` : `${w.name} not voting (${(100 * (w.tailShare ?? 0)).toFixed(1)}% above z(1%): no excess tail)`)).join(', ')}${expected !== null ? `; a clean folder of this size would still get about ${expected.toFixed(1)} false alarm(s) at this rule` : ''}`,
       );
       if (result.families.length > 0) {
         say(`  ${result.families.length} famil${result.families.length === 1 ? 'y' : 'ies'} of near-identical embeddings among the flagged images (largest ${result.families[0].length}): see --json verdict.families`);

@@ -14,6 +14,7 @@ import {
   planFolds,
   scoreWithSet,
   subsetData,
+  trainDataFor,
   trainDecoderSet,
 } from './decoderSet';
 
@@ -136,5 +137,32 @@ describe('compact (float16, weights-only) decoder sets', () => {
     for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(Math.abs(a[i]) * 0.01 + 1e-3);
     disposeDecoderSet(set);
     disposeDecoderSet(back);
+  });
+});
+
+describe('trainDataFor with a training cap (large folders)', () => {
+  it('trains each decoder on a seeded sample of its own rows only, the same on every call', () => {
+    const data = synth(40);
+    const set = createDecoderSet({ imageSize: 8, embDim: 6 }, OPTS, 40, true, CFG);
+    const rowsOf = (d: TrainData) => {
+      const out: number[] = [];
+      for (let i = 0; i < d.emb.count; i++) {
+        const v = d.emb.data[i * 6];
+        out.push(Array.from({ length: 40 }, (_, r) => r).find((r) => data.emb.data[r * 6] === v)!);
+      }
+      return out;
+    };
+    for (let f = 0; f < 2; f++) {
+      const capped = trainDataFor(set, data, f, 7, 3);
+      expect(capped.images.count).toBe(7);
+      const rows = rowsOf(capped);
+      expect(rows.some((r) => set.parts![f].includes(r))).toBe(false);
+      expect(rowsOf(trainDataFor(set, data, f, 7, 3))).toEqual(rows);
+      expect(rowsOf(trainDataFor(set, data, f, 7, 4))).not.toEqual(rows);
+      // No cap, or a cap above the rows: the whole complement.
+      expect(trainDataFor(set, data, f, null).images.count).toBe(20);
+      expect(trainDataFor(set, data, f, 100).images.count).toBe(20);
+    }
+    disposeDecoderSet(set);
   });
 });

@@ -97,9 +97,19 @@ export function createDecoderSet(
   return { parts, states };
 }
 
-/** Training data of decoder f: everything but its held-out part. */
-export function trainDataFor(set: DecoderSet, data: TrainData, f: number): TrainData {
-  return set.parts ? subsetData(data, complement(data.images.count, set.parts[f])) : data;
+/**
+ * Training data of decoder f: everything but its held-out part, capped at `maxImages` rows by a
+ * seeded sample (the same on every call, so training resumes exactly).
+ */
+export function trainDataFor(set: DecoderSet, data: TrainData, f: number, maxImages: number | null = null, seed = 0): TrainData {
+  let rows = set.parts ? complement(data.images.count, set.parts[f]) : null;
+  const n = rows?.length ?? data.images.count;
+  if (maxImages !== null && n > maxImages) {
+    const all = rows ?? Array.from({ length: n }, (_, i) => i);
+    const pick = Rng.derive(seed, 103, f).permutation(n).subarray(0, maxImages);
+    rows = Array.from(pick, (i) => all[i]).sort((a, b) => a - b);
+  }
+  return rows ? subsetData(data, rows) : data;
 }
 
 /**
@@ -129,7 +139,7 @@ export async function trainDecoderSet(
   opts: TrainOptions,
   hooks: TrainHooks & { budgetSeconds?: number | null; runner?: FoldRunner | null } = {},
 ): Promise<{ stopped: boolean; budgetHit?: boolean }> {
-  const subsets = set.states.map((_, f) => trainDataFor(set, data, f));
+  const subsets = set.states.map((_, f) => trainDataFor(set, data, f, opts.maxTrainImages ?? null, opts.seed));
   const spe = subsets.map((d) => stepsPerEpoch(d.images.count, opts.batch));
   const total = spe.reduce((a, b) => a + b, 0) * opts.epochs;
   const remoteStep = new Map<number, number>();

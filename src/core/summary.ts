@@ -72,6 +72,8 @@ export function scanSummary(r: ScanResult) {
         name: w.name,
         label: WITNESS_LABELS[w.name],
         flagged: w.flagged,
+        votes: w.votes,
+        tailShare: w.tailShare === null ? null : round(w.tailShare, 4),
         fit: { median: round(w.fit.median, 4), sigma: round(w.fit.sigma, 4) },
         auroc: w.auroc === null ? null : round(w.auroc, 4),
         tprAt5Fpr: w.tprAt5Fpr === null ? null : round(w.tprAt5Fpr, 4),

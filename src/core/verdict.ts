@@ -25,6 +25,9 @@ export interface WitnessReport {
   fit: { median: number; sigma: number };
   /** Images this witness flagged (its z above the cut); null when the score is not calibrated. */
   flagged: number | null;
+  /** Whether it took part in the verdict (witnesses.ts tail gate), and its share above z(0.01). */
+  votes: boolean;
+  tailShare: number | null;
   /** With labels: AUROC and TPR at 5% FPR of this witness alone. */
   auroc: number | null;
   tprAt5Fpr: number | null;
@@ -57,7 +60,7 @@ export function witnessVerdict(
 ): WitnessVerdict {
   const n = flagged.length;
   const flaggedBy: WitnessName[][] = flagged.map((f, i) =>
-    !f ? [] : ws.calibrated ? ws.witnesses.filter((w) => w.z[i] > threshold).map((w) => w.name) : ['dede'],
+    !f ? [] : ws.calibrated ? ws.witnesses.filter((w) => w.votes !== false && w.z[i] > threshold).map((w) => w.name) : ['dede'],
   );
   const labelled = subset && subset.labels.some((l) => l === 1) && subset.labels.some((l) => l === 0) ? subset : null;
   const witnesses = ws.witnesses.map((w): WitnessReport => {
@@ -67,6 +70,8 @@ export function witnessVerdict(
       score: w.score,
       z: w.z,
       fit: w.fit,
+      votes: w.votes !== false,
+      tailShare: w.tailShare ?? null,
       flagged: ws.calibrated ? flaggedBy.filter((by) => by.includes(w.name)).length : null,
       auroc: sub && labelled ? auroc(sub, labelled.labels) : null,
       tprAt5Fpr: sub && labelled ? tprAtFpr(sub, labelled.labels, 0.05) : null,
@@ -76,7 +81,7 @@ export function witnessVerdict(
   return {
     witnesses,
     flaggedBy,
-    expectedFalseAlarms: rule.kind === 'tail' ? rule.alpha * n * (ws.calibrated ? ws.witnesses.length : 1) : null,
+    expectedFalseAlarms: rule.kind === 'tail' ? rule.alpha * n * (ws.calibrated ? Math.max(1, ws.witnesses.filter((w) => w.votes !== false).length) : 1) : null,
     families: emb ? embeddingFamilies(emb, rows, FAMILY_COS) : [],
     rawAuroc: labelled ? auroc(Float64Array.from(labelled.index, (i) => ws.raw[i]), labelled.labels) : null,
   };

@@ -10,10 +10,17 @@
  * (A Box-Cox scale chosen to make each bulk symmetric was tried and dropped: with lambda < 0 it
  * bounds the upper tail, and the patch fixture's triggered images never passed the cut.)
  *
- * The combined score is the largest z over the witnesses (pyod's "maximization"), so a weak
- * witness never drowns a strong one; an image is flagged when the combined score passes the
- * threshold, which is when at least one witness's z does, and
- * `flaggedBy` says which. With the raw score and one witness the score column is the raw error
+ * The combined score is the largest z over the voting witnesses (pyod's "maximization"), so a
+ * weak witness never drowns a strong one; an image is flagged when the combined score passes the
+ * threshold, which is when at least one voting witness's z does, and `flaggedBy` says which.
+ * A witness votes unless its upper tail is lighter than its own bulk fit predicts (fewer than
+ * TAIL_GATE_ALPHA x n images above z(TAIL_GATE_ALPHA)): such a witness holds no excess of
+ * suspicious images, only noise that would outrank the other witness's evidence in the max.
+ * A DRUPE-style backdoor does exactly this to the neighbourhood witness (its triggered
+ * embeddings are spread out, so none stand out as dense): there it has no image above z(0.01),
+ * and the max over both witnesses ranked the backdoor at AUROC 0.640 where DeDe alone gets
+ * 0.719 (README "Detection"). Clean folders keep both witnesses (their tails are heavier than
+ * the fit, not lighter). When no witness votes, all do. With the raw score and one witness the score column is the raw error
  * itself, exactly as the paper ranks.
  */
 import type { ScoreOptions } from './options';
@@ -22,7 +29,7 @@ import type { DecoderSet } from './decoderSet';
 import type { JobHooks } from './progress';
 import { counterfactualScores } from './counterfactual';
 import { DEFAULT_DENSITY, neighbourSimilarity } from './density';
-import { robustZ, type RobustFit } from './calibrate';
+import { robustZ, tailZ, type RobustFit } from './calibrate';
 
 export type WitnessName = 'dede' | 'density';
 
@@ -31,6 +38,9 @@ export const WITNESS_LABELS: Record<WitnessName, string> = {
   density: 'Embedding neighbours',
 };
 
+/** Screening rate of the tail gate: a witness votes when at least this share of images passes z(rate). */
+export const TAIL_GATE_ALPHA = 0.01;
+
 export interface Witness {
   name: WitnessName;
   /** The witness's own score per image (higher = more suspicious). */
@@ -38,6 +48,10 @@ export interface Witness {
   /** Robust z of the score on the witness's calibration scale. */
   z: Float32Array;
   fit: RobustFit;
+  /** Share of images above z(TAIL_GATE_ALPHA) (the bulk fit predicts TAIL_GATE_ALPHA). */
+  tailShare: number;
+  /** Whether it takes part in the combined score (see the file comment). */
+  votes: boolean;
 }
 
 export interface WitnessSet {
@@ -59,7 +73,16 @@ const closeness = (sim: number) => Math.log(2 / Math.max(1 - sim, 1e-6));
 
 function witness(name: WitnessName, score: Float32Array, scale: (v: number) => number): Witness {
   const { z, fit } = robustZ(Float64Array.from(score, scale));
-  return { name, score, z, fit };
+  const cut = tailZ(TAIL_GATE_ALPHA);
+  let above = 0;
+  for (const v of z) if (v > cut) above++;
+  return { name, score, z, fit, tailShare: z.length ? above / z.length : 0, votes: true };
+}
+
+/** Marks which witnesses vote (the tail gate); all of them when none would. */
+export function gateWitnesses(witnesses: Witness[]): void {
+  for (const w of witnesses) w.votes = w.tailShare >= TAIL_GATE_ALPHA;
+  if (!witnesses.some((w) => w.votes)) for (const w of witnesses) w.votes = true;
 }
 
 /** Every witness `score.witnesses` names, for the rows of `data` (raw: scoreWithSet's output). */
@@ -87,7 +110,8 @@ export async function computeWitnesses(
   }
   if (witnesses.length === 0) throw new Error('no witness selected: use dede, density or both');
   const rawOnly = score.kind === 'raw' && witnesses.length === 1 && witnesses[0].name === 'dede';
-  const combined = rawOnly ? raw : maxZ(witnesses);
+  if (!rawOnly) gateWitnesses(witnesses);
+  const combined = rawOnly ? raw : maxZ(witnesses.filter((w) => w.votes));
   return { witnesses, score: combined, calibrated: !rawOnly, raw, bestDonor };
 }
 

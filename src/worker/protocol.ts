@@ -111,6 +111,9 @@ export interface RunWitness {
   score: Float32Array;
   z: Float32Array;
   fit: { median: number; sigma: number };
+  /** Share above z(0.01) and whether it votes (core/witnesses.ts tail gate). */
+  tailShare: number;
+  votes: boolean;
 }
 
 /** One gallery sample as the encoder's space shows it: input | reconstruction | error heatmap. */

@@ -130,7 +130,7 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
       auxSkipped: train === suspect ? [] : train.loaded.skipped,
       raw,
       calibrated: ws.calibrated,
-      witnesses: ws.witnesses.map(({ name, score, z, fit }) => ({ name, score, z, fit })),
+      witnesses: ws.witnesses.map(({ name, score, z, fit, tailShare, votes }) => ({ name, score, z, fit, tailShare, votes })),
       bestDonor: ws.bestDonor,
       families,
     });

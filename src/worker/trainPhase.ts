@@ -24,6 +24,7 @@ import type { JobControl } from './control';
 import type { RunEvent, RunSettings } from './protocol';
 import type { Session } from './session';
 import { probeGrid, probeIndices, viewContext } from './views';
+import { webFoldRunner } from './foldRunner';
 
 export interface TrainContext {
   session: Session;
@@ -94,45 +95,59 @@ export async function trainPhase(
 
   const probes = probeIndices(crossFit ? scoredCount : data.images.count);
   let device = watchDeviceLoss();
-  for (;;) {
-    try {
-      const { stopped } = await trainDecoderSet(set, data, settings.train, {
-        onProgress: ctx.onProgress,
-        shouldStop: () => control.shouldStop() || device.lost,
-        onEpoch: async (epoch, loss) => {
-          lastBytes = await decoderSetToBytes(set, true);
-          await storeCheckpoint(key, lastBytes, epoch);
-          await ctx.onCheckpoint?.(epoch);
-          const probe = await probeGrid(viewContext(set, data, pre, settings, 1), probes);
-          emit({ type: 'epoch', epoch, epochs: settings.train.epochs, loss, probe });
-        },
-      });
-      if (device.lost) throw new Error(device.reason ?? 'GPU device lost');
-      // Read through a call: the reason changes while this function awaits.
-      const reason = () => control.stopReason;
-      if (!stopped || reason() === 'finish') break;
-      if (reason() === 'cancel') return { set: null, resumedFrom };
-      emit({ type: 'paused', paused: true });
-      await control.waitWhilePaused();
-      emit({ type: 'paused', paused: false });
-      if (reason() === 'cancel') return { set: null, resumedFrom };
-      if (reason() === 'finish') break;
-    } catch (err) {
-      if (ctx.backend.name === 'wasm' || ctx.backend.name === 'cpu') throw err;
-      const from = ctx.backend.name;
-      ctx.backend = await ctx.switchBackend([from]);
-      emit({ type: 'backend', backend: ctx.backend });
-      session.dropDecoders();
-      set = adopt(lastBytes ? decoderSetFromBytes(lastBytes) : fresh());
-      emit({
-        type: 'notice',
-        level: 'warn',
-        message: `The ${from} device failed (${message(err)}). Training continues on ${ctx.backend.name} from epoch ${epochOf(set)}.`,
-      });
-      device = watchDeviceLoss();
-    }
+  // On wasm (one core per instance) the other cross-fitted decoders train in nested workers.
+  const runner = ctx.backend.name === 'wasm' && set.states.length > 1 ? webFoldRunner(set.states.length) : null;
+  if (runner && set.states.some((st) => st.epoch < settings.train.epochs)) {
+    emit({ type: 'notice', level: 'info', message: `Training the ${set.states.length} cross-fitted decoders on ${runner.slots + 1} cores at once (one wasm worker each).` });
   }
-  return { set, resumedFrom };
+  try {
+    return await trainLoop();
+  } finally {
+    await runner?.close();
+  }
+
+  async function trainLoop(): Promise<TrainOutcome> {
+    for (;;) {
+      try {
+        const { stopped } = await trainDecoderSet(set, data, settings.train, {
+          runner,
+          onProgress: ctx.onProgress,
+          shouldStop: () => control.shouldStop() || device.lost,
+          onEpoch: async (epoch, loss) => {
+            lastBytes = await decoderSetToBytes(set, true);
+            await storeCheckpoint(key, lastBytes, epoch);
+            await ctx.onCheckpoint?.(epoch);
+            const probe = await probeGrid(viewContext(set, data, pre, settings, 1), probes);
+            emit({ type: 'epoch', epoch, epochs: settings.train.epochs, loss, probe });
+          },
+        });
+        if (device.lost) throw new Error(device.reason ?? 'GPU device lost');
+        // Read through a call: the reason changes while this function awaits.
+        const reason = () => control.stopReason;
+        if (!stopped || reason() === 'finish') break;
+        if (reason() === 'cancel') return { set: null, resumedFrom };
+        emit({ type: 'paused', paused: true });
+        await control.waitWhilePaused();
+        emit({ type: 'paused', paused: false });
+        if (reason() === 'cancel') return { set: null, resumedFrom };
+        if (reason() === 'finish') break;
+      } catch (err) {
+        if (ctx.backend.name === 'wasm' || ctx.backend.name === 'cpu') throw err;
+        const from = ctx.backend.name;
+        ctx.backend = await ctx.switchBackend([from]);
+        emit({ type: 'backend', backend: ctx.backend });
+        session.dropDecoders();
+        set = adopt(lastBytes ? decoderSetFromBytes(lastBytes) : fresh());
+        emit({
+          type: 'notice',
+          level: 'warn',
+          message: `The ${from} device failed (${message(err)}). Training continues on ${ctx.backend.name} from epoch ${epochOf(set)}.`,
+        });
+        device = watchDeviceLoss();
+      }
+    }
+    return { set, resumedFrom };
+  }
 }
 
 /**

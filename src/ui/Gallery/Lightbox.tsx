@@ -27,11 +27,11 @@ function WitnessLine({ index, threshold }: { index: number; threshold: number | 
     <p className="lightbox__witnesses" data-testid="witness-line">
       {run.witnesses.map((w) => {
         const z = w.z[index];
-        const passed = run.calibrated && threshold !== null && z > threshold;
+        const passed = run.calibrated && w.votes && threshold !== null && z > threshold;
         return (
-          <span key={w.name} className={passed ? 'badge badge--poisoned' : 'badge'}>
+          <span key={w.name} className={passed ? 'badge badge--poisoned' : 'badge'} title={w.votes ? undefined : 'Not voting: this witness has fewer images in its upper tail than its bulk predicts'}>
             {WITNESS_LABELS[w.name]}: z {z.toFixed(2)}
-            {passed ? ' (flags it)' : ''}
+            {passed ? ' (flags it)' : w.votes ? '' : ' (not voting)'}
           </span>
         );
       })}

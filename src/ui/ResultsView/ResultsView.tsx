@@ -7,6 +7,7 @@ import { Gallery } from '../Gallery/Gallery';
 import { Histogram } from '../Histogram/Histogram';
 import { RocPanel } from '../RocPanel/RocPanel';
 import { ThresholdPanel } from '../ThresholdPanel/ThresholdPanel';
+import { LabelsPanel } from '../LabelsPanel/LabelsPanel';
 import { formatEta, plural } from '../format';
 import './results-view.css';
 
@@ -53,6 +54,7 @@ export function ResultsView() {
           <div>
             <Histogram scores={scores} threshold={verdicts.threshold} />
             <ThresholdPanel verdicts={verdicts} />
+            <LabelsPanel verdicts={verdicts} />
           </div>
           <RocPanel verdicts={verdicts} />
         </div>

@@ -63,7 +63,7 @@ export function ThresholdPanel({ verdicts }: { verdicts: Verdicts }) {
   const param = paramOf(rule);
   const spec = rule.kind === 'youden' ? null : PARAM[rule.kind];
   const { counts } = verdicts;
-  const witnesses = lastRunResult()?.witnesses.length || 1;
+  const witnesses = lastRunResult()?.witnesses.filter((w) => w.votes).length || 1;
 
   return (
     <div className="threshold-panel">

@@ -1,0 +1,91 @@
+/**
+ * `npm run bench:anchor`: decoder training speed against PyTorch in its best CPU configuration,
+ * measured in the same run, as a ratio (README "Benchmarks"). For each preset and train mask
+ * (0.9, the paper's; 0.99, the product's): PyTorch (bench/torch_dede.py, the same network) at 1
+ * and at 2 threads with OPENBLAS_NUM_THREADS=1, the best kept; tfjs-wasm in one thread (one
+ * decoder, the app's path without nested workers); and the CLI's fold-parallel training (the
+ * default 2 cross-fitted decoders in 2 threads, src/cli/foldRunner.ts), whose samples/s counts
+ * both decoders' samples, as a scan trains them. Writes bench/anchor.json.
+ *
+ *   npm run bench:anchor [-- --quick] [-- --presets fast]
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { setupNodeBackend } from '../src/cli/backend';
+import { ThreadFoldRunner, foldSlots } from '../src/cli/foldRunner';
+import { createDecoderSet, disposeDecoderSet, trainDecoderSet } from '../src/core/decoderSet';
+import { createTrainState, disposeTrainState, trainStep } from '../src/core/model';
+import { DEFAULT_TRAIN, MODEL_PRESETS, type PresetName, type TrainOptions } from '../src/core/options';
+import { benchTorch } from './torch';
+import { noise, timeSteps } from './timing';
+
+const { values: a } = parseArgs({ options: { quick: { type: 'boolean', default: false }, presets: { type: 'string', default: 'fast,paper' } } });
+const presets = a.presets!.split(',') as PresetName[];
+const BATCH = 64;
+const SIZE = 32;
+const EMB = 128;
+const budget = a.quick ? { warmup: 1, minSteps: 3, minSeconds: 4, maxSteps: 30 } : { warmup: 2, minSteps: 5, minSeconds: 10, maxSteps: 100 };
+await setupNodeBackend();
+
+interface Row {
+  preset: PresetName;
+  mask: number;
+  runtime: string;
+  samplesPerSec: number;
+}
+const rows: Row[] = [];
+for (const preset of presets) {
+  for (const mask of [0.9, 0.99]) {
+    // PyTorch: 1 and 2 threads, OpenBLAS kept to one thread of its own.
+    let best: Row | null = null;
+    for (const threads of [1, 2]) {
+      process.env.OPENBLAS_NUM_THREADS = '1';
+      const t = benchTorch({ presets: [preset], batch: BATCH, size: SIZE, embDim: EMB, mask, threads, warmup: budget.warmup, minSteps: budget.minSteps, minSeconds: budget.minSeconds, maxSteps: budget.maxSteps });
+      for (const r of t.rows) {
+        const row = { preset, mask, runtime: `${r.runtime} (${r.torch})`, samplesPerSec: r.samplesPerSec };
+        rows.push(row);
+        if (!best || row.samplesPerSec > best.samplesPerSec) best = row;
+      }
+      if (!t.available) console.error(`torch: ${t.note}`);
+    }
+    // tfjs-wasm, one decoder in this thread: the engine's own trainStep.
+    const data = { images: { count: BATCH, size: SIZE, data: noise(BATCH * SIZE * SIZE * 3, 3) }, emb: { count: BATCH, dim: EMB, data: noise(BATCH * EMB, 5) } };
+    const opts: TrainOptions = { ...DEFAULT_TRAIN, preset, batch: BATCH, trainMask: mask, trainMaskEnd: null };
+    const state = createTrainState({ imageSize: SIZE, embDim: EMB }, opts, MODEL_PRESETS[preset]);
+    const idx = Array.from({ length: BATCH }, (_, i) => i);
+    const one = await timeSteps(() => trainStep(state, data, idx, mask), BATCH, budget);
+    disposeTrainState(state);
+    rows.push({ preset, mask, runtime: 'tfjs-wasm, 1 thread', samplesPerSec: one.perSecond });
+    // The CLI: two cross-fitted decoders, one epoch each, in parallel threads.
+    const n = a.quick ? 512 : 1024;
+    const big = { images: { count: n, size: SIZE, data: noise(n * SIZE * SIZE * 3, 7) }, emb: { count: n, dim: EMB, data: noise(n * EMB, 9) } };
+    const popts: TrainOptions = { ...opts, epochs: 1, folds: 2, maxTrainImages: null };
+    for (const threads of [1, 2]) {
+      const slots = threads === 1 ? 0 : foldSlots(2);
+      const set = createDecoderSet({ imageSize: SIZE, embDim: EMB }, popts, n, true, MODEL_PRESETS[preset]);
+      const runner = slots > 0 ? new ThreadFoldRunner(slots) : null;
+      // Warm-up: one step per decoder outside the timing would need a second set; the epoch is long enough.
+      const t0 = performance.now();
+      await trainDecoderSet(set, big, popts, { runner });
+      const seconds = (performance.now() - t0) / 1000;
+      await runner?.close();
+      disposeDecoderSet(set);
+      rows.push({ preset, mask, runtime: `tfjs-wasm, 2 decoders in ${slots + 1} thread(s) (scan)`, samplesPerSec: n / seconds });
+    }
+    console.error(rows.filter((r) => r.preset === preset && r.mask === mask).map((r) => `${preset} mask ${mask}: ${r.runtime} ${r.samplesPerSec.toFixed(1)}/s`).join('\n'));
+  }
+}
+
+const anchor = (p: PresetName, m: number) => Math.max(0, ...rows.filter((r) => r.preset === p && r.mask === m && r.runtime.startsWith('torch')).map((r) => r.samplesPerSec));
+const ratios = rows
+  .filter((r) => !r.runtime.startsWith('torch'))
+  .map((r) => ({ ...r, vsTorchBest: anchor(r.preset, r.mask) > 0 ? r.samplesPerSec / anchor(r.preset, r.mask) : null }));
+const out = { machine: { cores: os.availableParallelism?.() ?? os.cpus().length, cpu: os.cpus()[0]?.model, load: os.loadavg() }, batch: BATCH, size: SIZE, embDim: EMB, rows, ratios };
+writeFileSync('bench/anchor.json', JSON.stringify(out, null, 2) + '\n');
+console.log('| preset | train mask | runtime | samples/s | vs best torch |');
+console.log('|---|---|---|---|---|');
+for (const r of rows) {
+  const best = anchor(r.preset, r.mask);
+  console.log(`| ${r.preset} | ${r.mask} | ${r.runtime} | ${r.samplesPerSec.toFixed(1)} | ${r.runtime.startsWith('torch') ? (r.samplesPerSec === best ? 'best' : '') : best > 0 ? `${(r.samplesPerSec / best).toFixed(2)}x` : '-'} |`);
+}

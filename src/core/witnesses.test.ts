@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { TAIL_GATE_ALPHA, gateWitnesses, maxZ, type Witness } from './witnesses';
+import { witnessVerdict } from './verdict';
+import { tailZ } from './calibrate';
+
+/** A witness whose z values are given; `tailShare` counted as witnesses.ts counts it. */
+function w(name: Witness['name'], z: number[]): Witness {
+  const cut = tailZ(TAIL_GATE_ALPHA);
+  return {
+    name,
+    score: Float32Array.from(z),
+    z: Float32Array.from(z),
+    fit: { median: 0, sigma: 1 },
+    tailShare: z.filter((v) => v > cut).length / z.length,
+    votes: true,
+  };
+}
+
+describe('the tail gate', () => {
+  // 200 images: z(0.01) = 2.326, so a voting witness needs >= 2 images above it.
+  const bulk = Array.from({ length: 200 }, (_, i) => ((i % 20) - 10) / 5); // -2 .. 1.8, nothing above 2.326
+  it('drops a witness with no excess upper tail, keeps one with it, and max-z uses only voters', () => {
+    const quiet = w('density', bulk.map((v, i) => (i === 7 ? 2.2 : v)));
+    const loud = w('dede', bulk.map((v, i) => (i < 6 ? 4 + i : v)));
+    gateWitnesses([loud, quiet]);
+    expect(loud.votes).toBe(true);
+    expect(quiet.votes).toBe(false);
+    // Image 7 is the quiet witness's top; it no longer outranks the loud witness's bulk through the max.
+    const combined = maxZ([loud, quiet].filter((x) => x.votes));
+    expect(combined[7]).toBeCloseTo(loud.z[7], 6);
+    const threshold = tailZ(0.005);
+    const flagged = Array.from(combined, (v) => v > threshold);
+    const verdict = witnessVerdict({ witnesses: [loud, quiet], score: combined, calibrated: true, raw: combined, bestDonor: null }, flagged, threshold, { kind: 'tail', alpha: 0.005 }, null, null);
+    expect(verdict.witnesses.map((x) => [x.name, x.votes, x.flagged])).toEqual([
+      ['dede', true, 6],
+      ['density', false, 0],
+    ]);
+    // Nominal false alarms count the voting witnesses only.
+    expect(verdict.expectedFalseAlarms).toBeCloseTo(0.005 * 200 * 1, 9);
+  });
+  it('keeps every witness when none has a tail (a clean folder is judged by all of them)', () => {
+    const a = w('dede', bulk);
+    const b = w('density', bulk);
+    gateWitnesses([a, b]);
+    expect([a.votes, b.votes]).toEqual([true, true]);
+  });
+});
