@@ -147,14 +147,14 @@ test('full flow: files in, train with pause/resume, threshold, export CSV with A
   await panel.getByRole('button', { name: /^Review next/ }).click();
   const first = await page.locator('.lightbox__file').innerText();
   expect(distance.get(first)! - nearest).toBeLessThan(1e-3);
-  await page.getByRole('group', { name: 'Verdict' }).getByRole('button', { name: 'Poisoned' }).click();
+  await page.getByRole('group', { name: 'Verdict', exact: true }).getByRole('button', { name: 'Poisoned' }).click();
   await page.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('labels-count')).toHaveText('1 labelled by hand (1 poisoned, 0 clean).');
   await panel.getByRole('button', { name: /^Review next/ }).click();
   const second = await page.locator('.lightbox__file').innerText();
   expect(second).not.toBe(first);
   expect(distance.get(second)!).toBeGreaterThanOrEqual(distance.get(first)! - 1e-3);
-  await page.getByRole('group', { name: 'Verdict' }).getByRole('button', { name: 'Clean' }).click();
+  await page.getByRole('group', { name: 'Verdict', exact: true }).getByRole('button', { name: 'Clean' }).click();
   await page.getByRole('button', { name: 'Close' }).click();
   await expect(page.getByTestId('labels-count')).toHaveText('2 labelled by hand (1 poisoned, 1 clean).');
   await expect(page.getByTestId('labels-estimate')).toContainText('precision');
