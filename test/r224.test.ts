@@ -16,7 +16,7 @@ describe('224-px encoder (fixtures/r224)', () => {
   it('scans end to end: embedding output by default, 32-px rebuilds, the backdoor found, its trigger hinted', async () => {
     const dir = tempDir();
     const json = path.join(dir, 'summary.json');
-    const run = await runDede([...base, '--labels', path.join(FIX, 'labels.csv'), '--epochs', '8', '--out', path.join(dir, 's.csv'), '--json', json, '--report', path.join(dir, 'r.html')], { timeoutMs: 600_000 });
+    const run = await runDede([...base, '--labels', path.join(FIX, 'labels.csv'), '--out', path.join(dir, 's.csv'), '--json', json, '--report', path.join(dir, 'r.html')], { timeoutMs: 600_000 });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/output embedding \(of feature_map, embedding\), size 224 px \(from the model\), decoder rebuilds 32 px/);
     const s = JSON.parse(readFileSync(json, 'utf8'));
