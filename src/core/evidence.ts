@@ -27,6 +27,8 @@ export async function rebuildFromDonors(
   data: TrainData,
   pairs: { row: number; donor: number }[],
   opts: RebuildOptions,
+  /** The rows decoder f scored (default scoredData; a caller that caches them passes its cache). */
+  scored: (f: number) => TrainData = (f) => scoredData(set, data, f),
 ): Promise<Float32Array> {
   const len = data.images.size * data.images.size * 3;
   const dim = data.emb.dim;
@@ -38,13 +40,13 @@ export async function rebuildFromDonors(
     byDecoder.get(f)!.push({ local, donor, at });
   });
   for (const [f, list] of byDecoder) {
-    const scored = scoredData(set, data, f);
+    const part = scored(f);
     for (let b = 0; b < list.length; b += 64) {
       const chunk = list.slice(b, b + 64);
       // Each row's own embedding is swapped for its donor's; rows are distinct, so one batch holds them all.
-      const emb = { ...scored.emb, data: Float32Array.from(scored.emb.data) };
+      const emb = { ...part.emb, data: Float32Array.from(part.emb.data) };
       for (const c of chunk) emb.data.set(data.emb.data.subarray(c.donor * dim, (c.donor + 1) * dim), c.local * dim);
-      const { recon } = await reconstruct(set.states[f].model, scored.images, emb, chunk.map((c) => c.local), opts);
+      const { recon } = await reconstruct(set.states[f].model, part.images, emb, chunk.map((c) => c.local), opts);
       chunk.forEach((c, k) => out.set(recon.subarray(k * len, (k + 1) * len), c.at * len));
     }
   }

@@ -9,6 +9,7 @@ import { histogram } from './histogram';
 import type { ScanEvidence, SampleEvidence, TriggerHint } from './evidence';
 import type { ScanSummary } from './summary';
 import { denormalise } from './image/preprocess';
+import { heatRgba } from './image/heat';
 import type { RGB } from './options';
 
 export interface ReportInput {
@@ -58,27 +59,6 @@ export function base64(bytes: Uint8Array): string {
 function img(rgba: Uint8ClampedArray, size: number, alt: string, scale = 3): string {
   const png = encode({ width: size, height: size, data: new Uint8Array(rgba.buffer, rgba.byteOffset, rgba.byteLength), channels: 4, depth: 8 });
   return `<img src="data:image/png;base64,${base64(png)}" width="${size * scale}" height="${size * scale}" alt="${esc(alt)}">`;
-}
-
-/** Dark-to-bright ramp for error maps (black, purple, orange, yellow-white). */
-const RAMP: RGB[] = [
-  [0, 0, 4],
-  [87, 16, 110],
-  [188, 55, 84],
-  [249, 142, 9],
-  [252, 255, 164],
-];
-
-function heat(values: ArrayLike<number>, size: number, scale: number): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(size * size * 4);
-  for (let p = 0; p < size * size; p++) {
-    const t = Math.min(1, Math.max(0, Math.sqrt(Math.max(0, values[p]) / scale))) * (RAMP.length - 1);
-    const i = Math.min(RAMP.length - 2, Math.floor(t));
-    const f = t - i;
-    for (let c = 0; c < 3; c++) out[p * 4 + c] = RAMP[i][c] + (RAMP[i + 1][c] - RAMP[i][c]) * f;
-    out[p * 4 + 3] = 255;
-  }
-  return out;
 }
 
 /** A signed RGB difference shown around mid-grey, stretched so its largest magnitude is full scale. */
@@ -135,7 +115,7 @@ function sampleRow(s: SampleEvidence, input: ReportInput, size: number, errScale
     s.donor
       ? `<figure>${img(px(s.donor.recon), size, 'best counterfactual rebuild')}<figcaption>from ${esc(input.paths[s.donor.row])}</figcaption></figure>`
       : '',
-    `<figure>${img(heat(s.error, size, errScale), size, 'error map')}<figcaption>error</figcaption></figure>`,
+    `<figure>${img(heatRgba(s.error, size, errScale), size, 'error map')}<figcaption>error</figcaption></figure>`,
   ];
   const near = s.nearest.length
     ? `<div class="near"><span>rebuild looks like:</span>${s.nearest.map((r) => `<figure>${img(px(imageRow(input, r, size)), size, input.paths[r], 2)}<figcaption>${esc(short(input.paths[r]))}</figcaption></figure>`).join('')}</div>`
@@ -167,9 +147,9 @@ function hintSection(h: TriggerHint): string {
     `A trigger the decoder does not rebuild (the embedding says "target class", the pixels say "patch") shows as a bright region in the flagged error map and in the difference; ` +
     `the brightest 4x4 window of the difference is at x ${h.hotspot.x}-${h.hotspot.x + h.hotspot.size - 1}, y ${h.hotspot.y}-${h.hotspot.y + h.hotspot.size - 1}.</p>` +
     `<div class="tiles">` +
-    `<figure>${img(heat(h.flaggedError, h.size, scale), h.size, 'mean error, flagged', 5)}<figcaption>mean error, flagged</figcaption></figure>` +
-    `<figure>${img(heat(h.keptError, h.size, scale), h.size, 'mean error, kept', 5)}<figcaption>mean error, kept</figcaption></figure>` +
-    `<figure>${img(heat(contrast, h.size, maxOf(contrast)), h.size, 'flagged minus kept error', 5)}<figcaption>flagged − kept error</figcaption></figure>` +
+    `<figure>${img(heatRgba(h.flaggedError, h.size, scale), h.size, 'mean error, flagged', 5)}<figcaption>mean error, flagged</figcaption></figure>` +
+    `<figure>${img(heatRgba(h.keptError, h.size, scale), h.size, 'mean error, kept', 5)}<figcaption>mean error, kept</figcaption></figure>` +
+    `<figure>${img(heatRgba(contrast, h.size, maxOf(contrast)), h.size, 'flagged minus kept error', 5)}<figcaption>flagged − kept error</figcaption></figure>` +
     `<figure>${img(signed(h.meanDiff, h.size), h.size, 'mean flagged image minus mean kept image', 5)}<figcaption>mean flagged − mean kept image</figcaption></figure>` +
     `</div></section>`
   );

@@ -4,37 +4,15 @@
  */
 import { decoderForRow, scoredData, type DecoderSet } from '../core/decoderSet';
 import { denormalise } from '../core/image/preprocess';
+import { rebuildFromDonors } from '../core/evidence';
+import { heatRgba } from '../core/image/heat';
 import { reconstruct, type TrainData } from '../core/model';
 import type { PreprocessOptions } from '../core/options';
 import type { ProbeGrid, RgbaTile, RunSettings, SampleView } from './protocol';
 
-/** A perceptually ordered dark-to-bright ramp (black, purple, orange, yellow-white). */
-const RAMP: [number, number, number][] = [
-  [0, 0, 4],
-  [87, 16, 110],
-  [188, 55, 84],
-  [249, 142, 9],
-  [252, 255, 164],
-];
-
-function rampColour(t: number): [number, number, number] {
-  const x = Math.min(1, Math.max(0, t)) * (RAMP.length - 1);
-  const i = Math.min(RAMP.length - 2, Math.floor(x));
-  const f = x - i;
-  const a = RAMP[i];
-  const b = RAMP[i + 1];
-  return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
-}
-
 /** Colours per-pixel errors on one shared scale (`scale` = the error shown as brightest). */
 export function heatTile(error: Float32Array, size: number, scale: number): RgbaTile {
-  const data = new Uint8ClampedArray(size * size * 4);
-  for (let p = 0; p < size * size; p++) {
-    // sqrt: errors are squared, so this shows them in the units of the pixels themselves.
-    const [r, g, b] = rampColour(Math.sqrt(error[p] / scale));
-    data.set([r, g, b, 255], p * 4);
-  }
-  return { width: size, height: size, data };
+  return { width: size, height: size, data: heatRgba(error, size, scale) };
 }
 
 function tile(values: Float32Array, size: number, pre: Pick<PreprocessOptions, 'mean' | 'std'>): RgbaTile {
@@ -70,22 +48,22 @@ export function viewContext(
 /** The decoder that scores `row`, and the data and row index it scored it with. */
 function scorerOf(ctx: ViewContext, row: number): { f: number; data: TrainData; local: number } {
   const { f, local } = decoderForRow(ctx.set, row);
+  return { f, data: partOf(ctx, f), local };
+}
+
+/** The rows decoder f scored, built once per view context. */
+function partOf(ctx: ViewContext, f: number): TrainData {
   let data = ctx.subsets.get(f);
   if (!data) {
     data = scoredData(ctx.set, ctx.data, f);
     ctx.subsets.set(f, data);
   }
-  return { f, data, local };
+  return data;
 }
 
-/** Image `row` rebuilt by its own decoder from the embedding of `donor`, with the mask its score used. */
-async function rebuildFrom(ctx: ViewContext, row: number, donor: number): Promise<Float32Array> {
-  const { f, data, local } = scorerOf(ctx, row);
-  const dim = data.emb.dim;
-  const emb = { ...data.emb, data: Float32Array.from(data.emb.data) };
-  emb.data.set(ctx.data.emb.data.subarray(donor * dim, (donor + 1) * dim), local * dim);
-  const { recon } = await reconstruct(ctx.set.states[f].model, data.images, emb, [local], { maskRatio: ctx.maskRatio, seed: ctx.seed });
-  return recon;
+/** Image `row` rebuilt by its own decoder from the embedding of `donor`, with the mask its score used (core's rebuildFromDonors). */
+function rebuildFrom(ctx: ViewContext, row: number, donor: number): Promise<Float32Array> {
+  return rebuildFromDonors(ctx.set, ctx.data, [{ row, donor }], { maskRatio: ctx.maskRatio, seed: ctx.seed }, (f) => partOf(ctx, f));
 }
 
 /** Input | reconstruction | error heatmap of samples `indices`, exactly as their score saw them. */
