@@ -140,6 +140,38 @@ describe('compact (float16, weights-only) decoder sets', () => {
   });
 });
 
+describe('trainDataFor with augmented rows (TrainData.extra)', () => {
+  it("adds only the copies whose source row the decoder trains on, never a copy of a row it scores", () => {
+    const data = synth(30);
+    // Copy j of source row j, marked by embedding value 1000 + j in its first column.
+    const extraEmb = new Float32Array(30 * 6);
+    for (let j = 0; j < 30; j++) extraEmb[j * 6] = 1000 + j;
+    const extra = { images: { ...data.images, data: data.images.data.map((v) => -v) }, emb: { count: 30, dim: 6, data: extraEmb }, source: Int32Array.from({ length: 30 }, (_, j) => j) };
+    const set = createDecoderSet({ imageSize: 8, embDim: 6 }, OPTS, 30, true, CFG);
+    for (let f = 0; f < 2; f++) {
+      const d = trainDataFor(set, { ...data, extra }, f, null);
+      const own = 30 - set.parts![f].length;
+      expect(d.images.count).toBe(2 * own);
+      const copies: number[] = [];
+      for (let i = own; i < d.emb.count; i++) copies.push(d.emb.data[i * 6] - 1000);
+      expect(copies.some((r) => set.parts![f].includes(r))).toBe(false);
+      expect(copies.length).toBe(own);
+      // A copy keeps its own image (here the negated source).
+      const px = 8 * 8 * 3;
+      const r = copies[0];
+      expect(d.images.data[own * px]).toBe(-data.images.data[r * px]);
+      // With a cap, copies follow the sampled rows.
+      const capped = trainDataFor(set, { ...data, extra }, f, 5, 2);
+      expect(capped.images.count).toBe(10);
+    }
+    // One decoder (no hold-out): every copy.
+    const one = createDecoderSet({ imageSize: 8, embDim: 6 }, { ...OPTS, folds: 1 }, 30, false, CFG);
+    expect(trainDataFor(one, { ...data, extra }, 0, null).images.count).toBe(60);
+    disposeDecoderSet(set);
+    disposeDecoderSet(one);
+  });
+});
+
 describe('trainDataFor with a training cap (large folders)', () => {
   it('trains each decoder on a seeded sample of its own rows only, the same on every call', () => {
     const data = synth(40);

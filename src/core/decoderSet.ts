@@ -26,7 +26,7 @@ import {
   type TrainHooks,
   type TrainState,
 } from './model';
-import { gatherRows } from './model/batch';
+import { gatherRows, type AugmentedRows } from './model/batch';
 import { weightsOnly } from './model/checkpoint';
 import { Rng } from './model/rng';
 import type { Progress } from './types';
@@ -109,7 +109,24 @@ export function trainDataFor(set: DecoderSet, data: TrainData, f: number, maxIma
     const pick = Rng.derive(seed, 103, f).permutation(n).subarray(0, maxImages);
     rows = Array.from(pick, (i) => all[i]).sort((a, b) => a - b);
   }
-  return rows ? subsetData(data, rows) : data;
+  const base = rows ? subsetData(data, rows) : { images: data.images, emb: data.emb };
+  return data.extra ? withExtras(base, data.extra, rows ? new Set(rows) : null) : base;
+}
+
+/** `base` followed by the augmented rows whose source is in `keep` (all when null). */
+function withExtras(base: TrainData, extra: AugmentedRows, keep: Set<number> | null): TrainData {
+  const pick: number[] = [];
+  for (let j = 0; j < extra.source.length; j++) if (!keep || keep.has(extra.source[j])) pick.push(j);
+  const px = base.images.size * base.images.size * 3;
+  const dim = base.emb.dim;
+  const n = base.images.count + pick.length;
+  const images = new Float32Array(n * px);
+  images.set(base.images.data);
+  images.set(gatherRows(extra.images.data, px, pick), base.images.count * px);
+  const emb = new Float32Array(n * dim);
+  emb.set(base.emb.data);
+  emb.set(gatherRows(extra.emb.data, dim, pick), base.emb.count * dim);
+  return { images: { count: n, size: base.images.size, data: images }, emb: { count: n, dim, data: emb } };
 }
 
 /**

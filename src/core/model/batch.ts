@@ -6,6 +6,19 @@ import type { Embeddings, ImageBatch } from '../types';
 export interface TrainData {
   images: ImageBatch;
   emb: Embeddings;
+  /**
+   * Augmented copies for training only (src/core/augment.ts): never scored. `source[j]` is the
+   * row of `images` that copy j was made from, so a cross-fitted decoder trains on the copies
+   * of its own training rows only and never on a copy of an image it will score.
+   */
+  extra?: AugmentedRows;
+}
+
+/** Training-only rows made from the scored images (flips, ...), each with its source row. */
+export interface AugmentedRows {
+  images: ImageBatch;
+  emb: Embeddings;
+  source: Int32Array;
 }
 
 /** Copies rows `idx` (each `rowLen` floats) of `src` into one new array, in order. */
