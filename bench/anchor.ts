@@ -58,14 +58,16 @@ for (const preset of presets) {
     disposeTrainState(state);
     rows.push({ preset, mask, runtime: 'tfjs-wasm, 1 thread', samplesPerSec: one.perSecond });
     // The CLI: two cross-fitted decoders, one epoch each, in parallel threads.
-    const n = a.quick ? 512 : 1024;
+    // Enough images that each decoder trains ~20 s (quick) / ~40 s on one thread: with fewer, the
+    // fold workers' start (tfjs-wasm init, model build) is most of the time measured.
+    const target = a.quick ? 20 : 40;
+    const n = Math.min(8192, Math.max(512, 2 * 64 * Math.round((one.perSecond * target) / 64)));
     const big = { images: { count: n, size: SIZE, data: noise(n * SIZE * SIZE * 3, 7) }, emb: { count: n, dim: EMB, data: noise(n * EMB, 9) } };
     const popts: TrainOptions = { ...opts, epochs: 1, folds: 2, maxTrainImages: null };
     for (const threads of [1, 2]) {
       const slots = threads === 1 ? 0 : foldSlots(2);
       const set = createDecoderSet({ imageSize: SIZE, embDim: EMB }, popts, n, true, MODEL_PRESETS[preset]);
       const runner = slots > 0 ? new ThreadFoldRunner(slots) : null;
-      // Warm-up: one step per decoder outside the timing would need a second set; the epoch is long enough.
       const t0 = performance.now();
       await trainDecoderSet(set, big, popts, { runner });
       const seconds = (performance.now() - t0) / 1000;
