@@ -2,10 +2,10 @@
  * Reading the command's inputs from disk into core's InputFile shape (paths relative to the
  * given root, with `/`), with errors that say which path is wrong and what to do.
  */
-import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { access, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { constants as fsConstants, type Stats } from 'node:fs';
 import path from 'node:path';
-import type { InputFile } from '../core/types';
+import type { InputFile, LazyInputFile } from '../core/types';
 import { checkShardPath, declaredWeightBytes } from '../core/encoder/shards';
 import { isHiddenPath } from '../core/image/decode';
 
@@ -50,7 +50,7 @@ async function statOrNull(p: string) {
  * cannot be used (a broken link, a device or pipe, an unreadable file) comes back in
  * `unreadable` with the reason, never silently dropped.
  */
-export async function readFolder(dir: string, flag: string): Promise<{ files: InputFile[]; unreadable: { path: string; reason: string }[] }> {
+export async function readFolder(dir: string, flag: string): Promise<{ files: LazyInputFile[]; unreadable: { path: string; reason: string }[] }> {
   const st = await statOrNull(dir);
   if (!st) throw new InputError(`${flag} ${dir}: no such folder`);
   if (!st.isDirectory()) throw new InputError(`${flag} ${dir} is a file: give the folder that holds the images`);
@@ -84,10 +84,14 @@ export async function readFolder(dir: string, flag: string): Promise<{ files: In
   };
   await walk(dir, '');
   rel.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const files: InputFile[] = [];
+  // Bytes are read when the image's chunk is decoded (core pipeline.ts), not here: a folder of
+  // large photos is never held at once. A file that cannot be opened is listed now.
+  const files: LazyInputFile[] = [];
   for (const p of rel) {
+    const full = path.join(dir, p);
     try {
-      files.push({ path: p, bytes: new Uint8Array(await readFile(path.join(dir, p))) });
+      await access(full, fsConstants.R_OK);
+      files.push({ path: p, read: async () => new Uint8Array(await readFile(full)) });
     } catch (err) {
       unreadable.push({ path: p, reason: `unreadable (${(err as NodeJS.ErrnoException).code ?? 'read error'})` });
     }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryEmbeddingStore } from './embedCache';
 import { DEFAULT_PREPROCESS, type PreprocessOptions } from './options';
 import { embedAll, loadImages, prepareImages } from './pipeline';
-import type { Encoder, ImageBatch, InputFile, Progress } from './types';
+import type { Encoder, ImageBatch, InputFile, LazyInputFile, Progress } from './types';
 
 /** A solid size x size PNG of one colour. */
 function solidPng(rgb: [number, number, number], size = 4): Uint8Array {
@@ -13,6 +13,28 @@ function solidPng(rgb: [number, number, number], size = 4): Uint8Array {
 }
 
 const pre: PreprocessOptions = { ...DEFAULT_PREPROCESS, size: 4, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
+
+describe('lazy image files (the CLI reads a folder this way)', () => {
+  it('reads each file only when its chunk is decoded, and skips one that cannot be read with the reason', async () => {
+    const png = solidPng([10, 20, 30]);
+    let reads = 0;
+    const files: LazyInputFile[] = Array.from({ length: 130 }, (_, i) => ({
+      path: `img${String(i).padStart(3, '0')}.png`,
+      read: async () => {
+        reads++;
+        if (i === 5) throw Object.assign(new Error('denied'), { code: 'EACCES' });
+        return png;
+      },
+    }));
+    const readsAtProgress: number[] = [];
+    const r = await loadImages(files, pre, { onProgress: () => readsAtProgress.push(reads) });
+    // Chunks of 64: when the first chunk is reported, only its files have been read.
+    expect(readsAtProgress[0]).toBe(64);
+    expect(readsAtProgress.at(-1)).toBe(130);
+    expect(r.batch.count).toBe(129);
+    expect(r.skipped).toEqual([{ path: 'img005.png', reason: 'unreadable (EACCES)' }]);
+  });
+});
 
 describe('loadImages', () => {
   it('decodes, normalises and skips what is not a usable image, with reasons', async () => {

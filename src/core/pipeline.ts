@@ -3,7 +3,7 @@
  * through runScan): files -> preprocessed images -> cached embeddings.
  */
 import type { PreprocessOptions } from './options';
-import type { Embeddings, Encoder, ImageBatch, InputFile, SkippedFile } from './types';
+import type { Embeddings, Encoder, ImageBatch, ImageInput, SkippedFile } from './types';
 import { decodeImage, isHiddenPath, isImagePath } from './image/decode';
 import { errorText } from './image/limits';
 import { preprocessImages } from './image/preprocess';
@@ -40,7 +40,7 @@ interface DecodedChunk {
  * Decodes and preprocesses `files` DECODE_CHUNK at a time, pushing the unusable ones (with a
  * reason) onto `skipped`; the one decoding loop behind loadImages and prepareImages.
  */
-async function* decodedChunks(files: InputFile[], pre: PreprocessOptions, skipped: SkippedFile[], hooks: JobHooks): AsyncGenerator<DecodedChunk> {
+async function* decodedChunks(files: ImageInput[], pre: PreprocessOptions, skipped: SkippedFile[], hooks: JobHooks): AsyncGenerator<DecodedChunk> {
   for (let start = 0; start < files.length; start += DECODE_CHUNK) {
     checkStop(hooks);
     const decoded = [];
@@ -52,14 +52,22 @@ async function* decodedChunks(files: InputFile[], pre: PreprocessOptions, skippe
         skipped.push({ path: file.path, reason: 'not an image file name (PNG, JPEG, WebP or BMP expected)' });
         continue;
       }
+      let bytes: Uint8Array;
       try {
-        decoded.push(decodeImage(file.bytes, file.path));
+        bytes = 'bytes' in file ? file.bytes : await file.read();
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        skipped.push({ path: file.path, reason: `unreadable (${code ?? errorText(err)})` });
+        continue;
+      }
+      try {
+        decoded.push(decodeImage(bytes, file.path));
       } catch (err) {
         skipped.push({ path: file.path, reason: errorText(err) });
         continue;
       }
       paths.push(file.path);
-      imageShas.push(await sha256Hex(file.bytes));
+      imageShas.push(await sha256Hex(bytes));
     }
     const data = decoded.length > 0 ? preprocessImages(decoded, pre).data : new Float32Array(0);
     yield { paths, imageShas, data, done: Math.min(files.length, start + chunkFiles.length) };
@@ -67,13 +75,13 @@ async function* decodedChunks(files: InputFile[], pre: PreprocessOptions, skippe
   }
 }
 
-function visibleFiles(files: InputFile[], what: string): InputFile[] {
+function visibleFiles<T extends ImageInput>(files: T[], what: string): T[] {
   files = files.filter((f) => !isHiddenPath(f.path));
   if (files.length === 0) throw new Error(`${what} is empty: it must hold PNG, JPEG, WebP or BMP images`);
   return files;
 }
 
-function noUsableImage(files: InputFile[], skipped: SkippedFile[], what: string): Error {
+function noUsableImage(files: ImageInput[], skipped: SkippedFile[], what: string): Error {
   const first = skipped[0];
   return new Error(
     `none of the ${files.length} files in ${what} is a usable image (${first.path}: ${first.reason}): give a folder of PNG, JPEG, WebP or BMP images`,
@@ -95,7 +103,7 @@ function concat(chunks: Float32Array[], length: number): Float32Array {
  * undecodable files with a reason. Throws when no usable image remains; `what` names the set.
  */
 export async function loadImages(
-  files: InputFile[],
+  files: ImageInput[],
   pre: PreprocessOptions,
   hooks: JobHooks = {},
   what = 'the image folder',
@@ -131,7 +139,7 @@ export interface PreparedImages extends LoadedImages {
  * 'embedding' over the files.
  */
 export async function prepareImages(
-  files: InputFile[],
+  files: ImageInput[],
   encoder: Encoder,
   pre: PreprocessOptions,
   rebuildSize: number,

@@ -4,7 +4,7 @@
  * worker may run it or call the same steps (pipeline.ts, model/, power.ts) one by one.
  */
 import type { PreprocessOptions, ScoreOptions, ThresholdRule, TrainOptions } from './options';
-import type { Embeddings, Encoder, EncoderInfo, InputFile, Phase, SkippedFile } from './types';
+import type { Embeddings, Encoder, EncoderInfo, ImageInput, Phase, SkippedFile } from './types';
 import type { EmbeddingStore } from './embedCache';
 import type { TrainData } from './model';
 import { createDecoderSet, decoderSetToBytes, disposeDecoderSet, scoreWithSet, setLossHistory, trainDecoderSet, type FoldRunner } from './decoderSet';
@@ -27,9 +27,9 @@ export interface ScanInput {
   encoder: Encoder;
   /** Resolved preprocessing (see encoder/resolve.ts). */
   pre: PreprocessOptions;
-  images: InputFile[];
+  images: ImageInput[];
   /** Train the decoder on these instead of the suspect images. */
-  aux?: InputFile[] | null;
+  aux?: ImageInput[] | null;
   /** Ground truth by image path (1 = poisoned), for metrics and the youden rule. */
   labels?: Map<string, 0 | 1> | null;
   train: TrainOptions;
@@ -136,7 +136,7 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
     patch: cfg.patch,
   });
   // Decoded, embedded and downsampled a chunk at a time: only the rebuild-size images stay.
-  const prepare = async (files: InputFile[], what: string) => {
+  const prepare = async (files: ImageInput[], what: string) => {
     const got = await prepareImages(files, encoder, pre, rebuild, store, hooks, what, embedBatch);
     timings.decoding += got.seconds.decoding;
     timings.embedding += got.seconds.embedding;

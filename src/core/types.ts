@@ -11,6 +11,19 @@ export interface InputFile {
   bytes: Uint8Array;
 }
 
+/**
+ * An image file whose bytes are read only when its chunk is decoded (the CLI lists a folder
+ * this way, so a folder of large photos is never held in memory at once). `read` may throw
+ * (unreadable file): the image is then skipped with the reason.
+ */
+export interface LazyInputFile {
+  path: string;
+  read(): Promise<Uint8Array>;
+}
+
+/** What the image pipeline accepts: bytes in hand (the app) or read on demand (the CLI). */
+export type ImageInput = InputFile | LazyInputFile;
+
 /** A decoded image, 8-bit RGBA, row-major. */
 export interface RgbaImage {
   width: number;
