@@ -7,7 +7,7 @@ import type { ScanEvidence } from '../core/evidence';
 import { proxy } from 'comlink';
 import type { Progress } from '../core/types';
 import { labelsByRow, type LabelledSubset } from '../core/scanMetrics';
-import type { RunEvent, RunResult, RunSettings, SampleView } from '../worker/protocol';
+import type { EmbeddingMap, RunEvent, RunResult, RunSettings, SampleView } from '../worker/protocol';
 import { applyLabelsCsv, refreshPreview } from './actions';
 import { messageOf } from './messages';
 import { useStudio } from './store';
@@ -252,4 +252,13 @@ export function reportEvidence(scores: Float32Array, flagged: Uint8Array): Promi
 
 export async function decoderBytes(): Promise<Uint8Array> {
   return studio().exportDecoder();
+}
+
+/** The embedding map of the last run, projected once in the worker (null when none can be made). */
+let mapCache: { run: RunResult; value: Promise<EmbeddingMap | null> } | null = null;
+export function embeddingMap(): Promise<EmbeddingMap | null> {
+  const run = lastResult;
+  if (!run) return Promise.resolve(null);
+  if (mapCache?.run !== run) mapCache = { run, value: studio().embeddingMap().catch(() => null) };
+  return mapCache.value;
 }

@@ -20,6 +20,8 @@ export interface ResultsSlice {
   clearResults(): void;
   setManualThreshold(value: number | null): void;
   setOverride(file: string, verdict: Verdict | null): void;
+  /** One verdict (or none) for many files at once, e.g. a box on the embedding map. */
+  setOverrides(files: string[], verdict: Verdict | null): void;
 }
 
 export const createResultsSlice: StateCreator<StudioState, [], [], ResultsSlice> = (set) => ({
@@ -31,14 +33,23 @@ export const createResultsSlice: StateCreator<StudioState, [], [], ResultsSlice>
   epochsTrained: 0,
   manualThreshold: null,
   overrides: {},
-  setResults: (r) => set({ ...r, manualThreshold: null }),
-  clearResults: () => set({ files: [], scores: null, power: null, timings: {}, manualThreshold: null }),
+  setResults: (r) => set((s) => ({ ...r, manualThreshold: null, mapSelection: null, galleryFilter: s.galleryFilter === 'selection' ? 'all' : s.galleryFilter })),
+  clearResults: () => set((s) => ({ files: [], scores: null, power: null, timings: {}, manualThreshold: null, mapSelection: null, galleryFilter: s.galleryFilter === 'selection' ? 'all' : s.galleryFilter })),
   setManualThreshold: (manualThreshold) => set({ manualThreshold }),
   setOverride: (file, verdict) =>
     set((s) => {
       const overrides = { ...s.overrides };
       if (verdict) overrides[file] = verdict;
       else delete overrides[file];
+      return { overrides };
+    }),
+  setOverrides: (files, verdict) =>
+    set((s) => {
+      const overrides = { ...s.overrides };
+      for (const file of files) {
+        if (verdict) overrides[file] = verdict;
+        else delete overrides[file];
+      }
       return { overrides };
     }),
 });

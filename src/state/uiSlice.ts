@@ -1,8 +1,9 @@
-/** View state only: gallery filter and selection, histogram scale. */
+/** View state only: gallery filter and selection, the embedding map's box selection, histogram scale. */
 import type { StateCreator } from 'zustand';
 import type { StudioState } from './store';
 
-export type GalleryFilter = 'all' | 'flagged' | 'clean';
+/** 'selection' = the samples boxed on the embedding map. */
+export type GalleryFilter = 'all' | 'flagged' | 'clean' | 'selection';
 
 export interface UiSlice {
   galleryFilter: GalleryFilter;
@@ -10,10 +11,13 @@ export interface UiSlice {
   selected: number | null;
   enlarged: boolean;
   histLog: boolean;
+  /** Sample indices boxed on the embedding map (null = none); a new run clears it. */
+  mapSelection: number[] | null;
   setGalleryFilter(filter: GalleryFilter): void;
   select(index: number | null): void;
   setEnlarged(enlarged: boolean): void;
   setHistLog(log: boolean): void;
+  setMapSelection(rows: number[] | null): void;
 }
 
 export const createUiSlice: StateCreator<StudioState, [], [], UiSlice> = (set) => ({
@@ -21,8 +25,12 @@ export const createUiSlice: StateCreator<StudioState, [], [], UiSlice> = (set) =
   selected: null,
   enlarged: false,
   histLog: false,
+  mapSelection: null,
   setGalleryFilter: (galleryFilter) => set({ galleryFilter }),
   select: (selected) => set({ selected }),
   setEnlarged: (enlarged) => set({ enlarged }),
   setHistLog: (histLog) => set({ histLog }),
+  // Leaving a selection empty falls back to the whole list, never to an empty gallery.
+  setMapSelection: (mapSelection) =>
+    set((s) => ({ mapSelection, galleryFilter: mapSelection ? 'selection' : s.galleryFilter === 'selection' ? 'all' : s.galleryFilter })),
 });

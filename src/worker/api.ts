@@ -15,6 +15,7 @@ import { fetchDemo, readFileRefs } from './inputs';
 import { forgetCheckpoint } from './checkpoints';
 import type {
   DemoLoad,
+  EmbeddingMap,
   FileRef,
   ImageRole,
   ImageSetReport,
@@ -30,6 +31,7 @@ import { Session } from './session';
 import { forgetSession, loadSession, saveSession, setSessionStatus, type SessionMeta } from './sessionStore';
 import { sampleViews } from './views';
 import { labelledCollapse } from '../core/collapse';
+import { pcaProject } from '../core/projection';
 
 const session = new Session();
 let backend: { choice: BackendChoice; ready: Promise<BackendInfo> } | null = null;
@@ -195,6 +197,14 @@ export const studioApi = {
     const v = session.view;
     if (!v || scores.length !== v.data.images.count) throw new Error('No finished run to report on: run an analysis first.');
     return scanEvidence(v.set, v.data, scores, Array.from(flagged, (f) => f === 1), v.bestDonor, { maskRatio: v.maskRatio, seed: v.seed });
+  },
+
+  /** The embedding map: the scored folder's embeddings on their first two principal axes (core/projection.ts). */
+  async embeddingMap(): Promise<EmbeddingMap> {
+    const v = session.view;
+    if (!v) throw new Error('No finished run to map: run an analysis first.');
+    const p = pcaProject(v.data.emb);
+    return transfer({ xy: p.xy, explained: p.explained, fitRows: p.fitRows, dim: v.data.emb.dim }, [p.xy.buffer as ArrayBuffer]);
   },
 
   /** Forgets the trained (or pre-trained) decoders of the current inputs, so the next run trains from scratch. */

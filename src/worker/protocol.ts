@@ -126,6 +126,16 @@ export interface SampleView {
   donor: { index: number; recon: RgbaTile } | null;
 }
 
+/** The embedding map's points: row-major (x, y) per scored file, on the first two principal axes. */
+export interface EmbeddingMap {
+  xy: Float32Array;
+  /** Share of the embeddings' variance on each axis. */
+  explained: [number, number];
+  /** Rows the axes were fitted on (an evenly spaced sample of a large folder). */
+  fitRows: number;
+  dim: number;
+}
+
 export interface DemoManifest {
   encoder: string;
   /** Image paths, relative to `imagesDir` (default "images/"). */

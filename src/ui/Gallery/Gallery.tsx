@@ -22,15 +22,20 @@ export function Gallery({ verdicts }: { verdicts: Verdicts }) {
   const filter = useStudio((s) => s.galleryFilter);
   const selected = useStudio((s) => s.selected);
   const enlarged = useStudio((s) => s.enlarged);
+  const mapSelection = useStudio((s) => s.mapSelection);
   const { setGalleryFilter, select, setEnlarged, setOverride } = useStudio.getState();
   const [scrollTop, setScrollTop] = useState(0);
   const listRef = useRef<HTMLDivElement>(null);
   const { flagged, order } = verdicts;
 
-  const rows = useMemo(
-    () => (filter === 'all' ? order : order.filter((i) => (flagged[i] === 1) === (filter === 'flagged'))),
-    [order, flagged, filter],
-  );
+  const rows = useMemo(() => {
+    if (filter === 'all') return order;
+    if (filter === 'selection') {
+      const chosen = new Set(mapSelection ?? []);
+      return order.filter((i) => chosen.has(i));
+    }
+    return order.filter((i) => (flagged[i] === 1) === (filter === 'flagged'));
+  }, [order, flagged, filter, mapSelection]);
   const rankOf = useMemo(() => new Map(order.map((idx, r) => [idx, r + 1])), [order]);
   const position = selected === null ? -1 : rows.indexOf(selected);
 
@@ -69,6 +74,7 @@ export function Gallery({ verdicts }: { verdicts: Verdicts }) {
     ['all', `All (${order.length})`],
     ['flagged', `Flagged (${verdicts.counts.flagged})`],
     ['clean', `Clean (${verdicts.counts.clean})`],
+    ...(mapSelection ? ([['selection', `Map selection (${mapSelection.length})`]] as [GalleryFilter, string][]) : []),
   ];
 
   return (

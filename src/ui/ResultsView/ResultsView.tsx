@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { useStudio } from '../../state/store';
 import { useVerdicts } from '../../state/verdicts';
 import { ExportPanel } from '../ExportPanel/ExportPanel';
+import { EmbeddingMap } from '../EmbeddingMap/EmbeddingMap';
 import { Gallery } from '../Gallery/Gallery';
 import { Histogram } from '../Histogram/Histogram';
 import { RocPanel } from '../RocPanel/RocPanel';
@@ -58,6 +59,10 @@ export function ResultsView() {
           </div>
           <RocPanel verdicts={verdicts} />
         </div>
+      </section>
+      <section className="panel" aria-labelledby="map-title">
+        <h2 id="map-title">Embedding map</h2>
+        <EmbeddingMap verdicts={verdicts} />
       </section>
       <section className="panel" aria-labelledby="gallery-title">
         <h2 id="gallery-title">Samples by score</h2>
