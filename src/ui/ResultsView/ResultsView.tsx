@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import { useStudio } from '../../state/store';
 import { useVerdicts } from '../../state/verdicts';
 import { ExportPanel } from '../ExportPanel/ExportPanel';
+import { ComparePanel } from '../ComparePanel/ComparePanel';
 import { EmbeddingMap } from '../EmbeddingMap/EmbeddingMap';
 import { Gallery } from '../Gallery/Gallery';
 import { Histogram } from '../Histogram/Histogram';
@@ -69,6 +70,7 @@ export function ResultsView() {
         <Gallery verdicts={verdicts} />
       </section>
       <ExportPanel verdicts={verdicts} />
+      <ComparePanel verdicts={verdicts} />
     </>
   );
 }
