@@ -105,14 +105,6 @@ export function EmbeddingMap({ verdicts }: { verdicts: Verdicts }) {
       ctx.beginPath();
       ctx.arc(x, y, 2.5, 0, 2 * Math.PI);
       ctx.fill();
-      if (flagged[i] === 1) {
-        ctx.globalAlpha = 1;
-        ctx.strokeStyle = '#c8372d';
-        ctx.lineWidth = 1.5;
-        ctx.beginPath();
-        ctx.arc(x, y, 4.5, 0, 2 * Math.PI);
-        ctx.stroke();
-      }
     }
     // Witness families: each member outlined in blue; a compact family also gets a dashed circle.
     ctx.globalAlpha = 1;
@@ -131,6 +123,15 @@ export function EmbeddingMap({ verdicts }: { verdicts: Verdicts }) {
       ctx.arc(cx, cy, radius, 0, 2 * Math.PI);
       ctx.stroke();
       ctx.setLineDash([]);
+    }
+    // Flagged rings last, so a family's outline never hides a verdict.
+    ctx.strokeStyle = '#c8372d';
+    ctx.lineWidth = 1.5;
+    for (let i = 0; i < n; i++) {
+      if (flagged[i] !== 1) continue;
+      ctx.beginPath();
+      ctx.arc(scales.px(data.xy[2 * i]), scales.py(data.xy[2 * i + 1]), 4.5, 0, 2 * Math.PI);
+      ctx.stroke();
     }
   }, [data, scales, width, order, flagged, selection, families]);
 
