@@ -1,7 +1,7 @@
 // README screenshots (docs/*.png) from the production build, the way an analyst sees them:
 // "Try the demo" (pre-trained decoders, product defaults), the results with the embedding map,
 // and the HTML report downloaded from the app, opened offline.
-//   npm run build && node scripts/serve.mjs &   then   node scripts/docs/screenshots.mjs
+//   npm run build && node scripts/serve.mjs &   then   npx tsx scripts/docs/screenshots.ts
 import { chromium } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
