@@ -24,6 +24,9 @@ export interface LoadedImages {
   skipped: SkippedFile[];
 }
 
+/** The usable images of a folder, named and hashed, without their pixels (checkImages). */
+export type CheckedImages = Omit<LoadedImages, 'batch'>;
+
 /** Images decoded per step; bounds the RGBA held at once when photos are large. */
 const DECODE_CHUNK = 64;
 
@@ -40,7 +43,7 @@ interface DecodedChunk {
  * Decodes and preprocesses `files` DECODE_CHUNK at a time, pushing the unusable ones (with a
  * reason) onto `skipped`; the one decoding loop behind loadImages and prepareImages.
  */
-async function* decodedChunks(files: ImageInput[], pre: PreprocessOptions, skipped: SkippedFile[], hooks: JobHooks): AsyncGenerator<DecodedChunk> {
+async function* decodedChunks(files: ImageInput[], pre: PreprocessOptions | null, skipped: SkippedFile[], hooks: JobHooks): AsyncGenerator<DecodedChunk> {
   for (let start = 0; start < files.length; start += DECODE_CHUNK) {
     checkStop(hooks);
     const decoded = [];
@@ -69,7 +72,8 @@ async function* decodedChunks(files: ImageInput[], pre: PreprocessOptions, skipp
       paths.push(file.path);
       imageShas.push(await sha256Hex(bytes));
     }
-    const data = decoded.length > 0 ? preprocessImages(decoded, pre).data : new Float32Array(0);
+    // pre = null: decoded only to know the file is usable (checkImages); the pixels are dropped.
+    const data = decoded.length > 0 && pre ? preprocessImages(decoded, pre).data : new Float32Array(0);
     yield { paths, imageShas, data, done: Math.min(files.length, start + chunkFiles.length) };
     await yieldToLoop();
   }
@@ -123,6 +127,26 @@ export async function loadImages(
   if (paths.length === 0) throw noUsableImage(files, skipped, what);
   const data = concat(chunks, paths.length * pre.size * pre.size * 3);
   return { paths, batch: { count: paths.length, size: pre.size, data }, imageShas, skipped };
+}
+
+/**
+ * Decodes every file once to list the unusable ones with a reason, keeping only paths and
+ * hashes (the app's drop-time check: the pixels are decoded again, a chunk at a time, by
+ * prepareImages when a run starts, so a dropped folder holds no decoded image in memory).
+ */
+export async function checkImages(files: ImageInput[], hooks: JobHooks = {}, what = 'the image folder'): Promise<CheckedImages> {
+  files = visibleFiles(files, what);
+  const clock = new EtaClock(files.length);
+  const skipped: SkippedFile[] = [];
+  const paths: string[] = [];
+  const imageShas: string[] = [];
+  for await (const chunk of decodedChunks(files, null, skipped, hooks)) {
+    paths.push(...chunk.paths);
+    imageShas.push(...chunk.imageShas);
+    hooks.onProgress?.({ phase: 'decoding', done: chunk.done, total: files.length, etaSeconds: clock.eta(chunk.done) });
+  }
+  if (paths.length === 0) throw noUsableImage(files, skipped, what);
+  return { paths, imageShas, skipped };
 }
 
 /** What prepareImages hands the decoder: images at the rebuild size, their embeddings, and the time split. */

@@ -58,8 +58,10 @@ export function resumeSet(
 }
 
 /** Hash of what the decoders train on and score: every image's path and sha-256, and the preprocessing. */
-export async function setIdentity(encoderSha: string, pre: PreprocessOptions, suspect: LoadedImages, aux: LoadedImages | null): Promise<SetIdentity> {
-  const list = (l: LoadedImages) => l.paths.map((p, i) => [p, l.imageShas[i]]);
+type NamedImages = Pick<LoadedImages, 'paths' | 'imageShas'>;
+
+export async function setIdentity(encoderSha: string, pre: PreprocessOptions, suspect: NamedImages, aux: NamedImages | null): Promise<SetIdentity> {
+  const list = (l: NamedImages) => l.paths.map((p, i) => [p, l.imageShas[i]]);
   const text = JSON.stringify({ pre, suspect: list(suspect), aux: aux ? list(aux) : null });
   return { encoder: encoderSha, images: await sha256Hex(new TextEncoder().encode(text)) };
 }

@@ -66,7 +66,7 @@ export async function loadImageFiles(role: ImageRole, refs: FileRef[], source: s
   s.setError(role, null);
   s.setLoading(`Reading ${role === 'aux' ? 'auxiliary ' : ''}images...`);
   try {
-    const report = await studio().loadImages(role, refs, get().preprocess, loadingProgress('Reading images'));
+    const report = await studio().loadImages(role, refs, loadingProgress('Reading images'));
     get().setImageSet(role, { source, paths: report.paths, skipped: report.skipped });
     if (role === 'suspect') get().clearResults();
   } catch (err) {

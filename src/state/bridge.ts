@@ -180,7 +180,7 @@ export async function tryDemo(): Promise<void> {
   try {
     const base = new URL('demo/', document.baseURI).href;
     const progress = proxy((p: Progress) => get().setLoading(`Loading the demo: ${p.done} / ${p.total} images`));
-    const demo = await studio().loadDemo(base, get().preprocess, get().backendChoice, progress);
+    const demo = await studio().loadDemo(base, get().backendChoice, progress);
     const st = get();
     st.setPreprocess({ ...demo.manifest.preprocess }, 'fixed');
     if (demo.encoder.inputSize) st.setPreprocess({ size: demo.encoder.inputSize }, 'fixed');

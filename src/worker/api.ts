@@ -11,7 +11,7 @@ import { decoderSetToBytes } from '../core/decoderSet';
 import { scanEvidence, type ScanEvidence } from '../core/evidence';
 import { chooseBackend, type BackendChoice, type BackendInfo, type BackendName } from './backend';
 import { JobControl } from './control';
-import { fetchDemo, readFileRefs } from './inputs';
+import { fetchDemo, lazyFileRefs, readFileRefs } from './inputs';
 import { forgetCheckpoint } from './checkpoints';
 import type {
   DemoLoad,
@@ -68,8 +68,9 @@ export const studioApi = {
     return (await session.setEncoder(session.encoderFiles, name)).info;
   },
 
-  async loadImages(role: ImageRole, refs: FileRef[], pre: PreprocessOptions, onProgress?: (p: Progress) => void): Promise<ImageSetReport> {
-    return session.setImages(role, await readFileRefs(refs), pre, { onProgress });
+  /** Keeps the dropped image files as handles (read when needed) and lists the unusable ones. */
+  async loadImages(role: ImageRole, refs: FileRef[], onProgress?: (p: Progress) => void): Promise<ImageSetReport> {
+    return session.setImages(role, lazyFileRefs(refs), { onProgress });
   },
 
   clearImages(role: ImageRole): void {
@@ -82,7 +83,7 @@ export const studioApi = {
   },
 
   /** Fetches the bundled demo (encoder, images, labels) from this origin and loads it. */
-  async loadDemo(baseUrl: string, pre: PreprocessOptions, backendChoice: BackendChoice, onProgress?: (p: Progress) => void): Promise<DemoLoad> {
+  async loadDemo(baseUrl: string, backendChoice: BackendChoice, onProgress?: (p: Progress) => void): Promise<DemoLoad> {
     await ensureBackend(backendChoice);
     const started = performance.now();
     const demo = await fetchDemo(baseUrl, (done, total) => {
@@ -90,10 +91,7 @@ export const studioApi = {
       onProgress?.({ phase: 'decoding', done, total, etaSeconds: rate * (total - done) });
     });
     const encoder = (await session.setEncoder(demo.encoder)).info;
-    const demoPre: PreprocessOptions = { ...pre, ...demo.manifest.preprocess };
-    if (encoder.inputSize) demoPre.size = encoder.inputSize;
-    if (encoder.layout) demoPre.layout = encoder.layout;
-    const images = await session.setImages('suspect', demo.images, demoPre, { onProgress });
+    const images = await session.setImages('suspect', demo.images, { onProgress });
     session.clearImages('aux');
     session.pretrained = demo.decoder;
     return { manifest: demo.manifest, encoder, images, labelsCsv: demo.labelsCsv };
@@ -144,9 +142,8 @@ export const studioApi = {
     try {
       await ensureBackend(saved.settings.backend);
       const encoder = (await session.setEncoder(saved.encoder, saved.settings.encoderOutput ?? null)).info;
-      const pre = saved.settings.preprocess;
-      const suspect = await session.setImages('suspect', saved.suspect, pre, {});
-      const aux = saved.aux ? await session.setImages('aux', saved.aux, pre, {}) : null;
+      const suspect = await session.setImages('suspect', saved.suspect, {});
+      const aux = saved.aux ? await session.setImages('aux', saved.aux, {}) : null;
       return { settings: saved.settings, meta: saved.meta, status: saved.status, epoch: saved.epoch, savedAt: saved.savedAt, encoder, suspect, aux };
     } catch {
       await forgetSession();

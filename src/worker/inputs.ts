@@ -3,7 +3,7 @@
  * worker reads them here, off the main thread; the demo is fetched from the app's origin.
  */
 import { initWebp, isWebpReady } from '../core/image/webp';
-import type { InputFile } from '../core/types';
+import type { InputFile, LazyInputFile } from '../core/types';
 import webpWasmUrl from '@cwasm/webp/webp.wasm?url';
 import type { DemoManifest, FileRef } from './protocol';
 
@@ -17,6 +17,20 @@ export async function readFileRefs(refs: FileRef[]): Promise<InputFile[]> {
     bytes.forEach((b, i) => (out[start + i] = { path: refs[start + i].path, bytes: new Uint8Array(b) }));
   }
   return out;
+}
+
+/** A dropped image kept as its File handle: read when its chunk is decoded, never held whole. */
+export interface BlobInputFile extends LazyInputFile {
+  blob: Blob;
+}
+
+export function blobInput(path: string, blob: Blob): BlobInputFile {
+  return { path, blob, read: async () => new Uint8Array(await blob.arrayBuffer()) };
+}
+
+/** Image files as lazy handles (no bytes read here: checkImages and prepareImages read them a chunk at a time). */
+export function lazyFileRefs(refs: FileRef[]): BlobInputFile[] {
+  return refs.map((r) => blobInput(r.path, r.file));
 }
 
 let webpInit: Promise<void> | null = null;

@@ -11,8 +11,7 @@ import { DEFAULT_RULE, MODEL_PRESETS, type PreprocessOptions } from '../core/opt
 import { computeWitnesses } from '../core/witnesses';
 import { witnessVerdict } from '../core/verdict';
 import { isFlagged, pickThreshold } from '../core/threshold';
-import { CancelledError, embedAll, type JobHooks } from '../core/pipeline';
-import { resizeBatch } from '../core/image/resample';
+import { CancelledError, type JobHooks } from '../core/pipeline';
 import { setIdentity } from '../core/resume';
 import { decoderPower } from '../core/power';
 import type { Progress } from '../core/types';
@@ -37,12 +36,12 @@ function throttled(emit: (e: RunEvent) => void): (p: Progress) => void {
 
 async function embedSet(ctx: TrainContext, role: ImageRole, pre: PreprocessOptions, rebuild: number, hooks: JobHooks) {
   const encoder = ctx.session.encoder!;
-  const loaded = await ctx.session.images(role, pre, hooks);
-  await embeddingStore.prefetch(loaded.imageShas.map((sha) => embeddingKey(embeddingModelId(encoder.info), sha, pre)));
-  const emb = await embedAll(encoder, loaded.batch, loaded.imageShas, pre, embeddingStore, hooks);
+  const checked = ctx.session.checked(role);
+  await embeddingStore.prefetch(checked.imageShas.map((sha) => embeddingKey(embeddingModelId(encoder.info), sha, pre)));
+  // Decoded, embedded and downsampled to the rebuild size a chunk at a time (the CLI's path).
+  const loaded = await ctx.session.prepared(role, pre, rebuild, embeddingStore, hooks);
   await embeddingStore.flush();
-  // The decoder rebuilds at its own size (options.rebuildSizeFor), the same area average as the CLI.
-  const data: TrainData = { images: resizeBatch(loaded.batch, rebuild), emb };
+  const data: TrainData = { images: loaded.batch, emb: loaded.emb };
   return { loaded, data };
 }
 

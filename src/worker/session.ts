@@ -1,25 +1,31 @@
 /**
- * What the worker holds between calls: the loaded encoder, the dropped image sets (bytes,
- * and their decoded form for the preprocessing last used), the decoder being trained and the
- * data of the last scoring, for the gallery. Loading goes through core (loadEncoder, loadImages).
+ * What the worker holds between calls: the loaded encoder, the dropped image sets (file
+ * handles read on demand, their names and hashes, and once a run has prepared them the images
+ * at the decoder's rebuild size with their embeddings), the decoder being trained and the data
+ * of the last scoring, for the gallery. Memory follows the CLI's streamed path: no set is ever
+ * held decoded at the encoder's size (core's checkImages at drop time, prepareImages at run
+ * time, a chunk at a time).
  */
 import { loadEncoder } from '../core/encoder';
 import { decodeImage } from '../core/image/decode';
 import { encoderView, preprocessImages } from '../core/image/preprocess';
 import { disposeDecoderSet, type DecoderSet } from '../core/decoderSet';
 import type { PreprocessOptions } from '../core/options';
-import { loadImages, type JobHooks, type LoadedImages } from '../core/pipeline';
-import type { Encoder, InputFile } from '../core/types';
+import { checkImages, prepareImages, type CheckedImages, type JobHooks, type PreparedImages } from '../core/pipeline';
+import type { EmbeddingStore } from '../core/embedCache';
+import { embeddingModelId } from '../core/embedCache';
+import type { Encoder, ImageInput, InputFile } from '../core/types';
 import { ensureWebp } from './inputs';
 import { configureOrt } from './ort';
 import type { ImageRole, ImageSetReport, PreviewTile } from './protocol';
 import type { ViewContext } from './views';
 
 interface ImageSet {
-  files: InputFile[];
-  loaded: LoadedImages;
-  /** The preprocessing `loaded` was made with. */
-  preKey: string;
+  files: ImageInput[];
+  /** Usable images (paths, hashes) and the skipped files, from the drop-time check. */
+  checked: CheckedImages;
+  /** The images at the rebuild size with their embeddings, for the key they were made with. */
+  prepared: { key: string; value: PreparedImages } | null;
 }
 
 const SET_NAMES: Record<ImageRole, string> = { suspect: 'the image folder', aux: 'the auxiliary folder' };
@@ -47,17 +53,19 @@ export class Session {
     await this.encoder?.dispose();
     this.encoder = next;
     this.encoderFiles = files;
+    // Embeddings of another encoder are of no use: free them now, not at the next run.
+    for (const set of Object.values(this.sets)) if (set) set.prepared = null;
     this.dropDecoders();
     return next;
   }
 
-  /** Keeps the files and decodes them once now, so unreadable ones are listed at drop time. */
-  async setImages(role: ImageRole, files: InputFile[], pre: PreprocessOptions, hooks: JobHooks): Promise<ImageSetReport> {
+  /** Keeps the file handles and decodes each once now, so unreadable ones are listed at drop time. */
+  async setImages(role: ImageRole, files: ImageInput[], hooks: JobHooks): Promise<ImageSetReport> {
     await ensureWebp();
-    const loaded = await loadImages(files, pre, hooks, SET_NAMES[role]);
-    this.sets[role] = { files, loaded, preKey: JSON.stringify(pre) };
+    const checked = await checkImages(files, hooks, SET_NAMES[role]);
+    this.sets[role] = { files, checked, prepared: null };
     if (role === 'suspect') this.view = null;
-    return { role, paths: loaded.paths, skipped: loaded.skipped };
+    return { role, paths: checked.paths, skipped: checked.skipped };
   }
 
   clearImages(role: ImageRole): void {
@@ -68,21 +76,33 @@ export class Session {
     return this.sets[role] !== null;
   }
 
-  filesOf(role: ImageRole): InputFile[] | null {
+  filesOf(role: ImageRole): ImageInput[] | null {
     return this.sets[role]?.files ?? null;
   }
 
-  /** The set preprocessed with `pre` (decoded again only when the preprocessing changed). */
-  async images(role: ImageRole, pre: PreprocessOptions, hooks: JobHooks): Promise<LoadedImages> {
+  checked(role: ImageRole): CheckedImages {
     const set = this.sets[role];
     if (!set) throw new Error(`no ${role === 'aux' ? 'auxiliary ' : ''}images loaded: drop a folder of images first`);
-    const key = JSON.stringify(pre);
-    if (set.preKey !== key) {
+    return set.checked;
+  }
+
+  /**
+   * The set decoded, embedded (through `store`) and downsampled to `rebuild` px a chunk at a
+   * time (core's prepareImages, as the CLI); kept for the next run with the same encoder and
+   * preprocessing, dropped when either changes.
+   */
+  async prepared(role: ImageRole, pre: PreprocessOptions, rebuild: number, store: EmbeddingStore, hooks: JobHooks): Promise<PreparedImages> {
+    const set = this.sets[role];
+    const encoder = this.encoder;
+    if (!set) throw new Error(`no ${role === 'aux' ? 'auxiliary ' : ''}images loaded: drop a folder of images first`);
+    if (!encoder) throw new Error('No encoder loaded: drop an .onnx file or a TensorFlow.js model.json first.');
+    const key = JSON.stringify({ pre, rebuild, model: embeddingModelId(encoder.info) });
+    if (set.prepared?.key !== key) {
       await ensureWebp();
-      set.loaded = await loadImages(set.files, pre, hooks, SET_NAMES[role]);
-      set.preKey = key;
+      set.prepared = null;
+      set.prepared = { key, value: await prepareImages(set.files, encoder, pre, rebuild, store, hooks, SET_NAMES[role]) };
     }
-    return set.loaded;
+    return set.prepared.value;
   }
 
   /** What the encoder will see for the first `n` readable images: its 8-bit view, and the value range after normalisation. */
@@ -91,10 +111,11 @@ export class Session {
     const set = this.sets.suspect;
     if (!set) return [];
     const out: PreviewTile[] = [];
+    const usable = new Set(set.checked.paths);
     for (const file of set.files) {
       if (out.length >= n) break;
-      if (!set.loaded.paths.includes(file.path)) continue;
-      const img = decodeImage(file.bytes, file.path);
+      if (!usable.has(file.path)) continue;
+      const img = decodeImage('bytes' in file ? file.bytes : await file.read(), file.path);
       const view = encoderView(img, pre);
       const values = preprocessImages([img], pre).data;
       let lo = Infinity;
