@@ -2,7 +2,7 @@ import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { MemoryEmbeddingStore } from './embedCache';
 import { DEFAULT_PREPROCESS, type PreprocessOptions } from './options';
-import { embedAll, loadImages, prepareImages } from './pipeline';
+import { checkImages, embedAll, loadImages, prepareImages } from './pipeline';
 import type { Encoder, ImageBatch, InputFile, LazyInputFile, Progress } from './types';
 
 /** A solid size x size PNG of one colour. */
@@ -33,6 +33,30 @@ describe('lazy image files (the CLI reads a folder this way)', () => {
     expect(readsAtProgress.at(-1)).toBe(130);
     expect(r.batch.count).toBe(129);
     expect(r.skipped).toEqual([{ path: 'img005.png', reason: 'unreadable (EACCES)' }]);
+  });
+
+  it("checkImages (the app's drop-time check) lists the usable files and the skipped ones, reading each once and keeping no pixels", async () => {
+    const png = solidPng([10, 20, 30]);
+    const reads = new Map<string, number>();
+    const lazy = (path: string, bytes: Uint8Array): LazyInputFile => ({
+      path,
+      read: async () => {
+        reads.set(path, (reads.get(path) ?? 0) + 1);
+        return bytes;
+      },
+    });
+    const files = [lazy('a.png', png), lazy('broken.png', new Uint8Array([1, 2, 3])), lazy('b.png', solidPng([1, 2, 3])), lazy('notes.txt', png)];
+    const r = await checkImages(files);
+    expect(r.paths).toEqual(['a.png', 'b.png']);
+    expect(r.imageShas).toHaveLength(2);
+    expect(r.imageShas[0]).not.toBe(r.imageShas[1]);
+    expect(r.skipped.map((s) => s.path)).toEqual(['broken.png', 'notes.txt']);
+    expect('batch' in r).toBe(false);
+    // The file name rules out notes.txt before any read; every image is read exactly once.
+    expect(Object.fromEntries(reads)).toEqual({ 'a.png': 1, 'broken.png': 1, 'b.png': 1 });
+    // The same paths and hashes as the full decode.
+    const full = await loadImages(files, pre);
+    expect([full.paths, full.imageShas]).toEqual([r.paths, r.imageShas]);
   });
 });
 
