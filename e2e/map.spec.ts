@@ -48,6 +48,13 @@ test('a box on the embedding map selects images into the gallery; they can be ma
   const topFile = await gallery.getByRole('option').first().getAttribute('data-file');
   expect(csv.some((l) => l.startsWith(`"${topFile}"`))).toBe(true);
 
+  // The top image enlarged: the kept images its rebuild looks like (what the decoder reads from its embedding).
+  await gallery.getByRole('option').first().dblclick();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog.getByLabel('Rebuild looks like').locator('figure')).toHaveCount(3);
+  await shot(page, '07-lightbox');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+
   // Marked clean: every selected row becomes a manual clean verdict (and survives a reload, as overrides do).
   await page.getByRole('button', { name: 'Mark all clean' }).click();
   await expect(gallery.getByRole('option').first()).toContainText('clean (manual)');

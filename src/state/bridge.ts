@@ -7,7 +7,7 @@ import type { ScanEvidence } from '../core/evidence';
 import { proxy } from 'comlink';
 import type { Progress } from '../core/types';
 import { labelsByRow, type LabelledSubset } from '../core/scanMetrics';
-import type { EmbeddingMap, RunEvent, RunResult, RunSettings, SampleView } from '../worker/protocol';
+import type { EmbeddingMap, RgbaTile, RunEvent, RunResult, RunSettings, SampleView } from '../worker/protocol';
 import { applyLabelsCsv, refreshPreview } from './actions';
 import { messageOf } from './messages';
 import { useStudio } from './store';
@@ -261,4 +261,9 @@ export function embeddingMap(): Promise<EmbeddingMap | null> {
   if (!run) return Promise.resolve(null);
   if (mapCache?.run !== run) mapCache = { run, value: studio().embeddingMap().catch(() => null) };
   return mapCache.value;
+}
+
+/** The kept images nearest to sample `index`'s rebuild, computed in the worker. */
+export function lookalikes(index: number, flagged: Uint8Array): Promise<{ index: number; tile: RgbaTile }[]> {
+  return studio().lookalikes(index, flagged).catch(() => []);
 }

@@ -21,6 +21,7 @@ import type {
   ImageSetReport,
   PreviewTile,
   RestoredSession,
+  RgbaTile,
   RunEvent,
   RunResult,
   RunSettings,
@@ -29,7 +30,7 @@ import type {
 import { runJob } from './run';
 import { Session } from './session';
 import { forgetSession, loadSession, saveSession, setSessionStatus, type SessionMeta } from './sessionStore';
-import { sampleViews } from './views';
+import { lookalikes, sampleViews } from './views';
 import { labelledCollapse } from '../core/collapse';
 import { pcaProject } from '../core/projection';
 
@@ -174,6 +175,14 @@ export const studioApi = {
     if (!session.view) return [];
     const views = await sampleViews(session.view, indices);
     return transfer(views, views.flatMap((v) => buffersOf([v.input, v.recon, v.heat])));
+  },
+
+  /** The kept images (flagged[i] = 0) nearest to the rebuild of `index`, as tiles (the lightbox's "looks like"). */
+  async lookalikes(index: number, flagged: Uint8Array, k = 3): Promise<{ index: number; tile: RgbaTile }[]> {
+    if (!session.view) return [];
+    const candidates = Array.from(flagged.keys()).filter((i) => flagged[i] === 0 && i !== index);
+    const out = await lookalikes(session.view, index, candidates, k);
+    return transfer(out, buffersOf(out.map((o) => o.tile)));
   },
 
   /**

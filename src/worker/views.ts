@@ -4,7 +4,7 @@
  */
 import { decoderForRow, scoredData, type DecoderSet } from '../core/decoderSet';
 import { denormalise } from '../core/image/preprocess';
-import { rebuildFromDonors } from '../core/evidence';
+import { rebuildFromDonors, sampleEvidence } from '../core/evidence';
 import { heatRgba } from '../core/image/heat';
 import { reconstruct, type TrainData } from '../core/model';
 import type { PreprocessOptions } from '../core/options';
@@ -106,4 +106,15 @@ export function heatScaleFor(scores: Float32Array, pixels: number): number {
   const sorted = Float32Array.from(scores).sort();
   const high = sorted[Math.floor(sorted.length * 0.99)] ?? sorted[sorted.length - 1] ?? 1;
   return Math.max(1e-6, (high / pixels) * 4);
+}
+
+/**
+ * The `k` images among `candidates` closest (pixel L2) to the rebuild of `index`: which images
+ * the decoder "thinks" this embedding shows (for a triggered image, the attacker's target class).
+ */
+export async function lookalikes(ctx: ViewContext, index: number, candidates: number[], k = 3): Promise<{ index: number; tile: RgbaTile }[]> {
+  const [ev] = await sampleEvidence(ctx.set, ctx.data, [index], null, { maskRatio: ctx.maskRatio, seed: ctx.seed }, candidates, k);
+  const s = ctx.data.images.size;
+  const len = s * s * 3;
+  return ev.nearest.map((row) => ({ index: row, tile: tile(ctx.data.images.data.subarray(row * len, (row + 1) * len), s, ctx.pre) }));
 }

@@ -122,6 +122,7 @@ export function Gallery({ verdicts }: { verdicts: Verdicts }) {
       {enlarged && selected !== null && (
         <Lightbox
           index={selected}
+          verdicts={flagged}
           file={files[selected]}
           score={scores[selected]}
           flagged={flagged[selected] === 1}

@@ -1,14 +1,18 @@
 /** One sample enlarged: input, reconstruction and error heatmap side by side. */
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { Verdict } from '../../state/resultsSlice';
 import { RgbaCanvas } from '../RgbaCanvas/RgbaCanvas';
 import { formatScore } from '../format';
 import { useSampleView } from './useSampleView';
-import { lastRunResult } from '../../state/bridge';
+import { lastRunResult, lookalikes } from '../../state/bridge';
+import { useStudio } from '../../state/store';
+import type { RgbaTile } from '../../worker/protocol';
 import { WITNESS_LABELS } from '../../core/witnesses';
 
 interface Props {
   index: number;
+  /** Final verdict per sample: the lookalikes are searched among the kept (0) ones. */
+  verdicts: Uint8Array;
   file: string;
   score: number;
   flagged: boolean;
@@ -36,6 +40,34 @@ function WitnessLine({ index, threshold }: { index: number; threshold: number | 
         );
       })}
     </p>
+  );
+}
+
+/** The kept images nearest to this sample's rebuild: what class the decoder reads from its embedding. */
+function Lookalikes({ index, verdicts }: { index: number; verdicts: Uint8Array }) {
+  const files = useStudio((s) => s.files);
+  const [found, setFound] = useState<{ for: number; items: { index: number; tile: RgbaTile }[] } | null>(null);
+  useEffect(() => {
+    let live = true;
+    void lookalikes(index, verdicts).then((items) => live && setFound({ for: index, items }));
+    return () => {
+      live = false;
+    };
+  }, [index, verdicts]);
+  const items = found?.for === index ? found.items : null;
+  return (
+    <div className="lightbox__lookalikes" aria-label="Rebuild looks like">
+      <span className="muted small">Its rebuild looks most like these kept images (what the decoder reads from its embedding):</span>
+      <div className="lightbox__lookalike-row">
+        {items === null && <span className="muted small">finding them...</span>}
+        {items?.map((it) => (
+          <figure key={it.index}>
+            <RgbaCanvas tile={it.tile} size={96} label={`Looks like ${files[it.index]}`} />
+            <figcaption className="small">{files[it.index]}</figcaption>
+          </figure>
+        ))}
+      </div>
+    </div>
   );
 }
 
@@ -85,6 +117,7 @@ export function Lightbox(p: Props) {
             </figure>
           )}
         </div>
+        <Lookalikes index={p.index} verdicts={p.verdicts} />
         <footer className="lightbox__foot">
           <div className="segmented" role="group" aria-label="Verdict">
             <button type="button" aria-pressed={!p.override} onClick={() => p.onOverride(null)}>
