@@ -170,6 +170,20 @@ describe('trainDataFor with augmented rows (TrainData.extra)', () => {
     disposeDecoderSet(set);
     disposeDecoderSet(one);
   });
+
+  it('gives every cross-fitted decoder the auxiliary rows (source -1), which are never scored', () => {
+    const data = synth(30);
+    const auxEmb = new Float32Array(7 * 6).map((_, i) => (i % 6 === 0 ? -5 : 0));
+    const extra = { images: { count: 7, size: 8, data: new Float32Array(7 * 8 * 8 * 3).fill(0.25) }, emb: { count: 7, dim: 6, data: auxEmb }, source: new Int32Array(7).fill(-1) };
+    const set = createDecoderSet({ imageSize: 8, embDim: 6 }, OPTS, 30, true, CFG);
+    for (let f = 0; f < 2; f++) {
+      const own = 30 - set.parts![f].length;
+      const d = trainDataFor(set, { ...data, extra }, f, null);
+      expect(d.images.count).toBe(own + 7);
+      for (let i = own; i < d.emb.count; i++) expect(d.emb.data[i * 6]).toBe(-5);
+    }
+    disposeDecoderSet(set);
+  });
 });
 
 describe('trainDataFor with a training cap (large folders)', () => {

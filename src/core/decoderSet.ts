@@ -113,10 +113,13 @@ export function trainDataFor(set: DecoderSet, data: TrainData, f: number, maxIma
   return data.extra ? withExtras(base, data.extra, rows ? new Set(rows) : null) : base;
 }
 
-/** `base` followed by the augmented rows whose source is in `keep` (all when null). */
+/**
+ * `base` followed by the extra rows whose source is in `keep` (all when null); a row with source
+ * -1 is an auxiliary clean image, never scored, so every decoder may train on it.
+ */
 function withExtras(base: TrainData, extra: AugmentedRows, keep: Set<number> | null): TrainData {
   const pick: number[] = [];
-  for (let j = 0; j < extra.source.length; j++) if (!keep || keep.has(extra.source[j])) pick.push(j);
+  for (let j = 0; j < extra.source.length; j++) if (!keep || extra.source[j] < 0 || keep.has(extra.source[j])) pick.push(j);
   const px = base.images.size * base.images.size * 3;
   const dim = base.emb.dim;
   const n = base.images.count + pick.length;

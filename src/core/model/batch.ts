@@ -9,7 +9,8 @@ export interface TrainData {
   /**
    * Augmented copies for training only (src/core/augment.ts): never scored. `source[j]` is the
    * row of `images` that copy j was made from, so a cross-fitted decoder trains on the copies
-   * of its own training rows only and never on a copy of an image it will score.
+   * of its own training rows only and never on a copy of an image it will score. Source -1
+   * marks an auxiliary clean image (not a copy of any scored row): every decoder trains on it.
    */
   extra?: AugmentedRows;
 }
