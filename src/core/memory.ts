@@ -36,18 +36,55 @@ export function estimateMemory(images: number, size: number, cfg: ModelConfig, b
 
 const gb = (b: number) => `${(b / 1024 ** 3).toFixed(1)} GB`;
 
+/** How the settings a message names are called where it is shown (the CLI's flags by default). */
+export interface SettingNames {
+  batch: string;
+  rebuildSize: string;
+  size: string;
+}
+
+export const CLI_SETTING_NAMES: SettingNames = { batch: '--batch', rebuildSize: '--rebuild-size', size: '--size' };
+export const APP_SETTING_NAMES: SettingNames = { batch: 'Batch', rebuildSize: 'rebuild size', size: 'Size (px)' };
+
 /** Throws an Error saying what to change when the estimate exceeds what the engine can hold (`size` is the rebuild size). */
-export function checkMemory(est: MemoryEstimate, ctx: { images: number; size: number; batch: number; patch: number }): void {
+export function checkMemory(
+  est: MemoryEstimate,
+  ctx: { images: number; size: number; batch: number; patch: number },
+  names: SettingNames = CLI_SETTING_NAMES,
+): void {
   if (est.trainStep > WASM_STEP_LIMIT_BYTES) {
     const fit = Math.max(1, Math.floor((ctx.batch * WASM_STEP_LIMIT_BYTES) / est.trainStep));
     throw new Error(
       `at ${ctx.size} px the decoder sees ${est.tokens} patches per image and one training step of batch ${ctx.batch} needs about ${gb(est.trainStep)}, more than the ${gb(WASM_STEP_LIMIT_BYTES)} the engine can hold: ` +
-        (fit >= 8 ? `use --batch ${fit} or less (or a smaller --rebuild-size)` : `this rebuild size is too large for the ${ctx.patch}-px patch decoder: use --rebuild-size ${Math.max(32, ctx.patch * 16)} or less (the default rebuilds at most 32 px)`),
+        (fit >= 8
+          ? `use ${names.batch} ${fit} or less (or a smaller ${names.rebuildSize})`
+          : `this rebuild size is too large for the ${ctx.patch}-px patch decoder: use ${names.rebuildSize} ${Math.max(32, ctx.patch * 16)} or less (the default rebuilds at most 32 px)`),
     );
   }
   if (est.images > IMAGE_MEMORY_LIMIT_BYTES) {
     throw new Error(
-      `${ctx.images} images of ${ctx.size} px take about ${gb(est.images)} as decoded floats, more than ${gb(IMAGE_MEMORY_LIMIT_BYTES)}: scan fewer images at a time, or a smaller --size`,
+      `${ctx.images} images of ${ctx.size} px take about ${gb(est.images)} as decoded floats, more than ${gb(IMAGE_MEMORY_LIMIT_BYTES)}: scan fewer images at a time, or a smaller ${names.size}`,
     );
   }
+}
+
+/**
+ * What a run holds at its peak, roughly, for the app's estimate before a run: the decoder
+ * targets, the embeddings, each decoder's copy of its training rows, and one training step per
+ * decoder training at once (`parallel`), plus the engine's fixed cost (weights, wasm heaps,
+ * the encoder session): the CLI's measured fixed cost (README, Memory), used for the app too
+ * (not measured in the browser).
+ */
+export function runMemoryBytes(est: MemoryEstimate, images: number, embDim: number, folds: number, parallel: number, maxTrainImages: number | null): number {
+  const perImage = est.images / Math.max(1, images);
+  const trainRows = Math.min(maxTrainImages ?? Infinity, folds > 1 ? Math.ceil((images * (folds - 1)) / folds) : images);
+  return est.images + images * embDim * 4 + folds * trainRows * perImage + parallel * est.trainStep + FIXED_BYTES;
+}
+
+/** The engine's fixed memory (weights, wasm heaps, encoder session), measured for the CLI. */
+export const FIXED_BYTES = 1.1 * 1024 ** 3;
+
+/** "0.4 GB" / "850 MB". */
+export function formatBytes(b: number): string {
+  return b >= 1024 ** 3 ? gb(b) : `${Math.max(1, Math.round(b / 1024 ** 2))} MB`;
 }

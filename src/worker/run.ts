@@ -19,6 +19,7 @@ import { IdbEmbeddingStore } from './embeddingStore';
 import type { ImageRole, RunEvent, RunResult, RunSettings } from './protocol';
 import { trainPhase, type TrainContext } from './trainPhase';
 import { heatScaleFor, viewContext } from './views';
+import { APP_SETTING_NAMES, checkMemory, estimateMemory } from '../core/memory';
 
 const embeddingStore = new IdbEmbeddingStore();
 
@@ -84,6 +85,10 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
   });
   const clock = () => performance.now() / 1000;
 
+  // Refused before any work, in the app's words, when one training step or the targets cannot fit.
+  const cfg = MODEL_PRESETS[settings.train.preset];
+  const imageCount = session.checked('suspect').paths.length + (settings.trainOn === 'aux' ? session.checked('aux').paths.length : 0);
+  checkMemory(estimateMemory(imageCount, rebuild, cfg, settings.train.batch, settings.train.trainMask), { images: imageCount, size: rebuild, batch: settings.train.batch, patch: cfg.patch }, APP_SETTING_NAMES);
   try {
     emit({ type: 'phase', phase: 'embedding' });
     let t = clock();

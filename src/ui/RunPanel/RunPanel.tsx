@@ -2,6 +2,8 @@
 import { cancelRun, finishTraining, pauseRun, resumeRun, runBlocker, startRun, trainAgain } from '../../state/bridge';
 import { useStudio } from '../../state/store';
 import { formatEta, PHASE_LABELS } from '../format';
+import { estimateMemory, formatBytes, runMemoryBytes } from '../../core/memory';
+import { MODEL_PRESETS, rebuildSizeFor } from '../../core/options';
 import { RunSettings } from './RunSettings';
 import './run-panel.css';
 
@@ -43,6 +45,34 @@ function ProgressLine() {
         <div className="progress__fill" style={{ width: `${pct}%` }} />
       </div>
     </div>
+  );
+}
+
+/** The memory the run will need at its peak (core/memory.ts), before it starts; a sentence when it cannot fit. */
+function MemoryLine() {
+  const encoder = useStudio((s) => s.encoder);
+  const suspect = useStudio((s) => s.suspect);
+  const aux = useStudio((s) => s.aux);
+  const trainOn = useStudio((s) => s.trainOn);
+  const pre = useStudio((s) => s.preprocess);
+  const train = useStudio((s) => s.train);
+  if (!encoder || !suspect) return null;
+  const cfg = MODEL_PRESETS[train.preset];
+  let rebuild: number;
+  try {
+    rebuild = rebuildSizeFor(encoder.inputSize ?? pre.size, cfg.patch, train.rebuildSize);
+  } catch {
+    return null;
+  }
+  const images = suspect.paths.length + (trainOn === 'aux' && aux ? aux.paths.length : 0);
+  const est = estimateMemory(images, rebuild, cfg, train.batch, train.trainMask);
+  const folds = trainOn === 'aux' ? 1 : train.folds;
+  const total = runMemoryBytes(est, images, encoder.embDim ?? 512, folds, Math.min(2, folds), train.maxTrainImages);
+  return (
+    <p className="muted small" data-testid="memory-estimate">
+      Memory for this run: about <strong>{formatBytes(total)}</strong> ({images.toLocaleString()} images rebuilt at {rebuild} px: {formatBytes(est.images)} of decoder
+      targets; one training step {formatBytes(est.trainStep)} per decoder).
+    </p>
   );
 }
 
@@ -89,6 +119,7 @@ export function RunPanel() {
         )}
         {!running && blocker && <span className="muted">{blocker}</span>}
       </div>
+      <MemoryLine />
       <ProgressLine />
       {backend && (
         <p className="backend-line" data-backend={backend.name}>
