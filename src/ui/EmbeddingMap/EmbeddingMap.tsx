@@ -7,7 +7,6 @@
  * stays fluid at tens of thousands of points.
  */
 import { useEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
-import { rampColour } from '../../core/image/heat';
 import { rowsInBox } from '../../core/projection';
 import { embeddingMap, lastRunResult } from '../../state/bridge';
 import { useStudio } from '../../state/store';
@@ -16,6 +15,7 @@ import type { EmbeddingMap as MapData } from '../../worker/protocol';
 import { download } from '../ExportPanel/download';
 import { formatPercent, formatScore, plural } from '../format';
 import { useElementWidth } from '../hooks/useElementWidth';
+import { drawMap } from './draw';
 import './embedding-map.css';
 
 const HEIGHT = 340;
@@ -24,8 +24,6 @@ const PAD = 12;
 const CLICK_PX = 4;
 /** A click picks the nearest point within this distance (px). */
 const PICK_PX = 8;
-/** A family spread wider than this (px) on the map is shown by its outlined members only. */
-const FAMILY_CIRCLE_PX = 40;
 
 interface Box {
   x0: number;
@@ -82,7 +80,6 @@ export function EmbeddingMap({ verdicts }: { verdicts: Verdicts }) {
   // eslint-disable-next-line react-hooks/exhaustive-deps -- the run's families change with its scores
   const families = useMemo(() => lastRunResult()?.families ?? [], [scores]);
 
-  // The points: lowest score first, so the suspicious ones are drawn on top.
   useEffect(() => {
     const canvas = canvasRef.current;
     if (!canvas || !data || !scales) return;
@@ -92,47 +89,7 @@ export function EmbeddingMap({ verdicts }: { verdicts: Verdicts }) {
     const ctx = canvas.getContext('2d');
     if (!ctx) return;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, HEIGHT);
-    const n = order.length;
-    const chosen = new Set(selection ?? []);
-    for (let k = n - 1; k >= 0; k--) {
-      const i = order[k];
-      const [r, g, b] = rampColour(0.25 + 0.75 * (1 - k / Math.max(1, n - 1)));
-      const x = scales.px(data.xy[2 * i]);
-      const y = scales.py(data.xy[2 * i + 1]);
-      ctx.fillStyle = `rgb(${r | 0},${g | 0},${b | 0})`;
-      ctx.globalAlpha = selection && !chosen.has(i) ? 0.2 : 0.85;
-      ctx.beginPath();
-      ctx.arc(x, y, 2.5, 0, 2 * Math.PI);
-      ctx.fill();
-    }
-    // Witness families: each member outlined in blue; a compact family also gets a dashed circle.
-    ctx.globalAlpha = 1;
-    ctx.strokeStyle = '#2f5fd0';
-    ctx.lineWidth = 1.5;
-    for (const fam of families) {
-      const xs = fam.map((i) => scales.px(data.xy[2 * i]));
-      const ys = fam.map((i) => scales.py(data.xy[2 * i + 1]));
-      xs.forEach((x, j) => ctx.strokeRect(x - 3.5, ys[j] - 3.5, 7, 7));
-      const cx = xs.reduce((a, b) => a + b, 0) / xs.length;
-      const cy = ys.reduce((a, b) => a + b, 0) / ys.length;
-      const radius = Math.max(8, ...xs.map((x, j) => Math.hypot(x - cx, ys[j] - cy) + 6));
-      if (radius > FAMILY_CIRCLE_PX) continue;
-      ctx.setLineDash([4, 3]);
-      ctx.beginPath();
-      ctx.arc(cx, cy, radius, 0, 2 * Math.PI);
-      ctx.stroke();
-      ctx.setLineDash([]);
-    }
-    // Flagged rings last, so a family's outline never hides a verdict.
-    ctx.strokeStyle = '#c8372d';
-    ctx.lineWidth = 1.5;
-    for (let i = 0; i < n; i++) {
-      if (flagged[i] !== 1) continue;
-      ctx.beginPath();
-      ctx.arc(scales.px(data.xy[2 * i]), scales.py(data.xy[2 * i + 1]), 4.5, 0, 2 * Math.PI);
-      ctx.stroke();
-    }
+    drawMap(ctx, { width, height: HEIGHT, xy: data.xy, order, flagged, selection, families, px: scales.px, py: scales.py });
   }, [data, scales, width, order, flagged, selection, families]);
 
   if (!scores) return null;
