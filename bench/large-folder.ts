@@ -1,0 +1,68 @@
+/**
+ * The large-folder figure (issues 8 and 10): `dede scan` at its defaults on N real images
+ * (Fashion-MNIST from Debian's dataset-fashion-mnist, written as PNG files once into a cache
+ * folder), timed per phase, with the peak resident memory of the whole CLI process measured by
+ * the kernel (/proc/<pid>/status VmHWM of the child, polled; the child's own figure, not a
+ * sum over its threads' stacks).
+ *
+ *   npx tsx bench/large-folder.ts [images=50000] [encoder=public/demo/encoder.onnx]
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { encode } from 'fast-png';
+
+const n = Number(process.argv[2] ?? 50000);
+const encoder = process.argv[3] ?? 'public/demo/encoder.onnx';
+const src = '/usr/share/datasets/fashion-mnist';
+const folder = join(tmpdir(), `dede-large-${n}`);
+
+if (!existsSync(join(folder, 'done'))) {
+  mkdirSync(folder, { recursive: true });
+  const sets = ['train', 't10k'].map((s) => gunzipSync(readFileSync(join(src, `${s}-images-idx3-ubyte.gz`))));
+  let written = 0;
+  for (const buf of sets) {
+    const count = buf.readUInt32BE(4);
+    for (let i = 0; i < count && written < n; i++, written++) {
+      const px = buf.subarray(16 + i * 784, 16 + (i + 1) * 784);
+      const sub = join(folder, String(Math.floor(written / 1000)).padStart(3, '0'));
+      if (written % 1000 === 0) mkdirSync(sub, { recursive: true });
+      writeFileSync(join(sub, `${written}.png`), encode({ width: 28, height: 28, data: px, channels: 1 }));
+    }
+  }
+  if (written < n) throw new Error(`Fashion-MNIST holds ${written} images, fewer than ${n}`);
+  writeFileSync(join(folder, 'done'), '');
+}
+
+if (process.env.PREPARE_ONLY === '1') process.exit(0);
+const out = join(tmpdir(), `dede-large-${n}-scores.csv`);
+const json = join(tmpdir(), `dede-large-${n}.json`);
+const started = performance.now();
+const child = spawn(process.execPath, ['bin/dede.mjs', 'scan', '--encoder', encoder, '--images', folder, '--out', out, '--json', json, '--force', '--norm', 'cifar10'], { stdio: ['ignore', 'inherit', 'inherit'] });
+let peakKb = 0;
+const poll = setInterval(() => {
+  try {
+    const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    if (m) peakKb = Math.max(peakKb, Number(m[1]));
+  } catch {
+    // the child has exited
+  }
+}, 500);
+const code: number = await new Promise((resolve) => child.on('exit', (c) => resolve(c ?? 1)));
+clearInterval(poll);
+const seconds = (performance.now() - started) / 1000;
+const summary = existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : null;
+console.log(
+  JSON.stringify({
+    images: n,
+    exitCode: code,
+    seconds: Number(seconds.toFixed(1)),
+    peakRssMiB: Math.round(peakKb / 1024),
+    timings: summary?.timings ?? null,
+    trainImages: summary?.counts?.trainImages ?? null,
+    epochs: summary?.settings?.train?.epochsTrained ?? null,
+    flaggedShare: summary ? summary.counts.flagged / n : null,
+  }),
+);
