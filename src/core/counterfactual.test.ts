@@ -77,6 +77,19 @@ describe('counterfactualScores', () => {
         expect(set.parts![f]).toContain(r.bestDonor[row]);
       });
     }
+    // Without the raw scores given, the pass computes them from its own rebuilds: the same
+    // errors (to float32 rounding) and the same ratios, in one pass over the folder.
+    const alone = await counterfactualScores(set, data, null, score, { draws: 3, statistic: 'min' });
+    for (let i = 0; i < n; i++) {
+      expect(alone.own[i]).toBeCloseTo(own[i], 2);
+      expect(Math.abs(alone.ratio[i] - r.ratio[i]) / r.ratio[i]).toBeLessThan(1e-4);
+    }
+    expect(Array.from(alone.bestDonor)).toEqual(Array.from(r.bestDonor));
+    // With a visible patch (mask 0.5) the own errors come from scoreImages, as scoreWithSet's.
+    const visible = { scoreMask: 0.5, masks: 1, seed: 3 };
+    const rawVisible = await scoreWithSet(set, data, visible);
+    const withVisible = await counterfactualScores(set, data, null, visible, { draws: 3, statistic: 'min' });
+    expect(Array.from(withVisible.own)).toEqual(Array.from(rawVisible));
     disposeDecoderSet(set);
   });
 

@@ -23,7 +23,7 @@ import { gatherRows } from './model/batch';
 import { Rng } from './model/rng';
 import { reconstruct } from './model/score';
 import { scoredData, type DecoderSet } from './decoderSet';
-import type { JobHooks } from './progress';
+import { CancelledError, type JobHooks } from './progress';
 
 export type CounterfactualStatistic = 'min' | 'mean';
 
@@ -37,6 +37,8 @@ export interface CounterfactualOptions {
 const DONOR_STREAM = 107;
 
 export interface CounterfactualResult {
+  /** Each row's own error: the `own` given, or (own = null) computed here (the raw DeDe score). */
+  own: Float32Array;
   /** own error / stat(donor errors), per row of `data`. */
   ratio: Float32Array;
   /** The donor whose embedding rebuilt the image best (row of `data`), per row. */
@@ -88,31 +90,44 @@ function sse(a: Float32Array, ao: number, b: Float32Array, bo: number, len: numb
 
 /**
  * Counterfactual scores of every row of `data`, given the raw scores `own` (scoreWithSet's
- * output for the same set, data and options).
+ * output for the same set, data and options), or with `own = null` computing them here: in
+ * the embedding-only case from the very rebuilds the donors use (the masks: 1 score is the
+ * rebuild's squared error, so no second pass over the folder), otherwise by scoreImages.
  */
 export async function counterfactualScores(
   set: DecoderSet,
   data: TrainData,
-  own: Float32Array,
+  ownGiven: Float32Array | null,
   score: MaskScoring,
   opts: CounterfactualOptions,
   hooks: JobHooks = {},
 ): Promise<CounterfactualResult> {
   const n = data.images.count;
+  const own = ownGiven ?? new Float32Array(n);
   const ratio = new Float32Array(n);
   const bestDonor = new Int32Array(n);
   const bestDonorError = new Float32Array(n);
   const decoders = set.parts ? set.parts.length : 1;
   const len = data.images.size * data.images.size * 3;
+  const started = performance.now();
+  let rebuilt = 0;
   for (let f = 0; f < decoders; f++) {
     const rows = set.parts ? set.parts[f] : Array.from({ length: n }, (_, i) => i);
     const part = scoredData(set, data, f);
     const m = part.images.count;
+    const model = set.states[f].model;
+    if (!ownGiven && keepCount(model.tokens, score.scoreMask) > 0) {
+      const values = await scoreImages(model, part, score, { shouldStop: hooks.shouldStop });
+      rows.forEach((row, i) => (own[row] = values[i]));
+    }
     if (m < 2) {
       rows.forEach((row) => (ratio[row] = 1));
+      if (!ownGiven && keepCount(model.tokens, score.scoreMask) === 0) {
+        const { error } = await reconstruct(model, part.images, part.emb, [0], { maskRatio: score.scoreMask, seed: score.seed });
+        own[rows[0]] = error.reduce((a, b) => a + b, 0);
+      }
       continue;
     }
-    const model = set.states[f].model;
     const donors = drawDonors(m, opts.draws, score.seed, f);
     const r = donors[0].length;
     const cf = new Float32Array(m * r);
@@ -123,8 +138,12 @@ export async function counterfactualScores(
         const idx = Array.from({ length: Math.min(128, m - b) }, (_, i) => b + i);
         const { recon } = await reconstruct(model, part.images, part.emb, idx, { maskRatio: score.scoreMask, seed: score.seed });
         rebuilds.set(recon, b * len);
-        if (hooks.shouldStop?.()) break;
+        if (hooks.shouldStop?.()) throw new CancelledError();
+        rebuilt += idx.length;
+        const elapsed = (performance.now() - started) / 1000;
+        hooks.onProgress?.({ phase: 'scoring', done: rebuilt, total: n, etaSeconds: (elapsed / rebuilt) * (n - rebuilt) });
       }
+      if (!ownGiven) for (let i = 0; i < m; i++) own[rows[i]] = sse(part.images.data, i * len, rebuilds, i * len, len);
       for (let i = 0; i < m; i++) for (let k = 0; k < r; k++) cf[i * r + k] = sse(part.images.data, i * len, rebuilds, donors[i][k] * len, len);
     } else {
       for (let k = 0; k < r; k++) {
@@ -144,5 +163,5 @@ export async function counterfactualScores(
       bestDonorError[row] = errs[best];
     }
   }
-  return { ratio, bestDonor, bestDonorError };
+  return { own, ratio, bestDonor, bestDonorError };
 }

@@ -7,7 +7,7 @@ import type { PreprocessOptions, ScoreOptions, ThresholdRule, TrainOptions } fro
 import type { Embeddings, Encoder, EncoderInfo, ImageInput, Phase, SkippedFile } from './types';
 import type { EmbeddingStore } from './embedCache';
 import type { TrainData } from './model';
-import { createDecoderSet, decoderSetToBytes, disposeDecoderSet, scoreWithSet, setLossHistory, trainDecoderSet, type FoldRunner } from './decoderSet';
+import { createDecoderSet, decoderSetToBytes, disposeDecoderSet, setLossHistory, trainDecoderSet, type FoldRunner } from './decoderSet';
 import { resumeSet, setIdentity } from './resume';
 import { keepCount } from './model/patches';
 import { checkMemory, estimateMemory } from './memory';
@@ -193,10 +193,9 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
     }
 
     const scoreOpts = { ...input.score, seed: input.train.seed };
-    const raw = await timed('scoring', () =>
-      scoreWithSet(set, suspectData, scoreOpts, { onProgress: hooks.onProgress, shouldStop: hooks.shouldStop }),
-    );
-    const ws = await timed('scoring', () => computeWitnesses(set, suspectData, raw, scoreOpts, hooks));
+    // The raw DeDe error comes out of the counterfactual pass's own rebuilds (one pass, not two).
+    const ws = await timed('scoring', () => computeWitnesses(set, suspectData, null, scoreOpts, hooks));
+    const raw = ws.raw;
     const scores = ws.score;
     const power =
       input.power === false

@@ -25,7 +25,7 @@
  */
 import type { ScoreOptions } from './options';
 import type { TrainData } from './model';
-import type { DecoderSet } from './decoderSet';
+import { scoreWithSet, type DecoderSet } from './decoderSet';
 import type { JobHooks } from './progress';
 import { counterfactualScores } from './counterfactual';
 import { DEFAULT_DENSITY, neighbourSimilarity } from './density';
@@ -85,22 +85,30 @@ export function gateWitnesses(witnesses: Witness[]): void {
   if (!witnesses.some((w) => w.votes)) for (const w of witnesses) w.votes = true;
 }
 
-/** Every witness `score.witnesses` names, for the rows of `data` (raw: scoreWithSet's output). */
+/**
+ * Every witness `score.witnesses` names, for the rows of `data`. `raw` is scoreWithSet's output
+ * for the same set, data and options, or null to have it computed here: with the default
+ * counterfactual score it comes from the rebuilds the donors use, saving a whole scoring pass.
+ */
 export async function computeWitnesses(
   set: DecoderSet,
   data: TrainData,
-  raw: Float32Array,
+  rawGiven: Float32Array | null,
   score: ScoreOptions & { seed: number },
   hooks: JobHooks = {},
 ): Promise<WitnessSet> {
   const witnesses: Witness[] = [];
   let bestDonor: Int32Array | null = null;
+  let raw = rawGiven;
+  const counterfactual = score.kind !== 'raw' && score.witnesses.includes('dede');
+  if (!raw && !counterfactual) raw = await scoreWithSet(set, data, score, hooks);
   for (const name of score.witnesses) {
     if (name === 'dede') {
       if (score.kind === 'raw') {
-        witnesses.push(witness('dede', raw, logScale));
+        witnesses.push(witness('dede', raw!, logScale));
       } else {
         const cf = await counterfactualScores(set, data, raw, score, { draws: score.draws, statistic: score.statistic }, hooks);
+        raw = cf.own;
         bestDonor = cf.bestDonor;
         witnesses.push(witness('dede', cf.ratio, logScale));
       }
@@ -111,8 +119,8 @@ export async function computeWitnesses(
   if (witnesses.length === 0) throw new Error('no witness selected: use dede, density or both');
   const rawOnly = score.kind === 'raw' && witnesses.length === 1 && witnesses[0].name === 'dede';
   if (!rawOnly) gateWitnesses(witnesses);
-  const combined = rawOnly ? raw : maxZ(witnesses.filter((w) => w.votes));
-  return { witnesses, score: combined, calibrated: !rawOnly, raw, bestDonor };
+  const combined = rawOnly ? raw! : maxZ(witnesses.filter((w) => w.votes));
+  return { witnesses, score: combined, calibrated: !rawOnly, raw: raw!, bestDonor };
 }
 
 /** Largest z over the witnesses, per image. */

@@ -5,7 +5,7 @@
  */
 import { embeddingKey, embeddingModelId } from '../core/embedCache';
 import { resolvePreprocess } from '../core/encoder';
-import { scoreWithSet, setLossHistory } from '../core/decoderSet';
+import { setLossHistory } from '../core/decoderSet';
 import type { TrainData } from '../core/model';
 import { DEFAULT_RULE, MODEL_PRESETS, type PreprocessOptions } from '../core/options';
 import { computeWitnesses } from '../core/witnesses';
@@ -110,8 +110,8 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
     emit({ type: 'phase', phase: 'scoring' });
     t = clock();
     const scoreOpts = { ...settings.score, seed: settings.train.seed };
-    const raw = await scoreWithSet(set, suspect.data, scoreOpts, hooks);
-    const ws = await computeWitnesses(set, suspect.data, raw, scoreOpts, hooks);
+    const ws = await computeWitnesses(set, suspect.data, null, scoreOpts, hooks);
+    const raw = ws.raw;
     const scores = ws.score;
     const defaultThreshold = pickThreshold(scores, DEFAULT_RULE, undefined, { calibrated: ws.calibrated });
     const { families } = witnessVerdict(ws, Array.from(scores, (v) => isFlagged(v, defaultThreshold)), defaultThreshold, DEFAULT_RULE, null, suspect.data.emb);
