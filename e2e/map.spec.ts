@@ -11,7 +11,7 @@ test('a box on the embedding map selects images into the gallery; they can be ma
   await page.getByRole('button', { name: 'Try the demo' }).click();
   await waitForPhase(page, 'done', 120_000);
   // The memory the run needs is shown before and after it (core/memory.ts).
-  await expect(page.getByTestId('memory-estimate')).toContainText(`${IMAGES.toLocaleString('en-US')} images rebuilt at 32 px`);
+  await expect(page.getByTestId('memory-estimate')).toContainText(`for ${IMAGES.toLocaleString('en-US')} x 32 px`);
 
   const map = page.getByRole('img', { name: 'Embedding map' });
   await map.scrollIntoViewIfNeeded();

@@ -70,8 +70,8 @@ function MemoryLine() {
   const total = runMemoryBytes(est, images, encoder.embDim ?? 512, folds, Math.min(2, folds), train.maxTrainImages);
   return (
     <p className="muted small" data-testid="memory-estimate">
-      Memory for this run: about <strong>{formatBytes(total)}</strong> ({images.toLocaleString()} images rebuilt at {rebuild} px: {formatBytes(est.images)} of decoder
-      targets; one training step {formatBytes(est.trainStep)} per decoder).
+      Memory for this run: about <strong>{formatBytes(total)}</strong> (decoder targets {formatBytes(est.images)} for {images.toLocaleString()} x {rebuild} px; one
+      training step {formatBytes(est.trainStep)} per decoder).
     </p>
   );
 }
