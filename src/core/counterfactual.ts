@@ -116,13 +116,15 @@ export async function counterfactualScores(
     const part = scoredData(set, data, f);
     const m = part.images.count;
     const model = set.states[f].model;
-    if (!ownGiven && keepCount(model.tokens, score.scoreMask) > 0) {
+    // No visible patch: a rebuild depends on the embedding alone (one rebuild per row suffices).
+    const embeddingOnly = keepCount(model.tokens, score.scoreMask) === 0;
+    if (!ownGiven && !embeddingOnly) {
       const values = await scoreImages(model, part, score, { shouldStop: hooks.shouldStop });
       rows.forEach((row, i) => (own[row] = values[i]));
     }
     if (m < 2) {
       rows.forEach((row) => (ratio[row] = 1));
-      if (!ownGiven && keepCount(model.tokens, score.scoreMask) === 0) {
+      if (!ownGiven && embeddingOnly) {
         const { error } = await reconstruct(model, part.images, part.emb, [0], { maskRatio: score.scoreMask, seed: score.seed });
         own[rows[0]] = error.reduce((a, b) => a + b, 0);
       }
@@ -131,7 +133,7 @@ export async function counterfactualScores(
     const donors = drawDonors(m, opts.draws, score.seed, f);
     const r = donors[0].length;
     const cf = new Float32Array(m * r);
-    if (keepCount(model.tokens, score.scoreMask) === 0) {
+    if (embeddingOnly) {
       // Embedding-only rebuilds: one per row, then pairwise errors.
       const rebuilds = new Float32Array(m * len);
       for (let b = 0; b < m; b += 128) {

@@ -103,15 +103,10 @@ function concat(chunks: Float32Array[], length: number): Float32Array {
 }
 
 /**
- * Decodes and preprocesses `files` (NHWC, normalised per `pre`), skipping non-images and
- * undecodable files with a reason. Throws when no usable image remains; `what` names the set.
+ * Decodes `files` chunk by chunk (pre = null: to check them only), collecting the usable
+ * paths, hashes and, when preprocessing, the pixels; the loop behind loadImages and checkImages.
  */
-export async function loadImages(
-  files: ImageInput[],
-  pre: PreprocessOptions,
-  hooks: JobHooks = {},
-  what = 'the image folder',
-): Promise<LoadedImages> {
+async function collectImages(files: ImageInput[], pre: PreprocessOptions | null, hooks: JobHooks, what: string) {
   files = visibleFiles(files, what);
   const clock = new EtaClock(files.length);
   const skipped: SkippedFile[] = [];
@@ -125,6 +120,20 @@ export async function loadImages(
     hooks.onProgress?.({ phase: 'decoding', done: chunk.done, total: files.length, etaSeconds: clock.eta(chunk.done) });
   }
   if (paths.length === 0) throw noUsableImage(files, skipped, what);
+  return { paths, imageShas, skipped, chunks };
+}
+
+/**
+ * Decodes and preprocesses `files` (NHWC, normalised per `pre`), skipping non-images and
+ * undecodable files with a reason. Throws when no usable image remains; `what` names the set.
+ */
+export async function loadImages(
+  files: ImageInput[],
+  pre: PreprocessOptions,
+  hooks: JobHooks = {},
+  what = 'the image folder',
+): Promise<LoadedImages> {
+  const { paths, imageShas, skipped, chunks } = await collectImages(files, pre, hooks, what);
   const data = concat(chunks, paths.length * pre.size * pre.size * 3);
   return { paths, batch: { count: paths.length, size: pre.size, data }, imageShas, skipped };
 }
@@ -135,17 +144,7 @@ export async function loadImages(
  * prepareImages when a run starts, so a dropped folder holds no decoded image in memory).
  */
 export async function checkImages(files: ImageInput[], hooks: JobHooks = {}, what = 'the image folder'): Promise<CheckedImages> {
-  files = visibleFiles(files, what);
-  const clock = new EtaClock(files.length);
-  const skipped: SkippedFile[] = [];
-  const paths: string[] = [];
-  const imageShas: string[] = [];
-  for await (const chunk of decodedChunks(files, null, skipped, hooks)) {
-    paths.push(...chunk.paths);
-    imageShas.push(...chunk.imageShas);
-    hooks.onProgress?.({ phase: 'decoding', done: chunk.done, total: files.length, etaSeconds: clock.eta(chunk.done) });
-  }
-  if (paths.length === 0) throw noUsableImage(files, skipped, what);
+  const { paths, imageShas, skipped } = await collectImages(files, null, hooks, what);
   return { paths, imageShas, skipped };
 }
 
