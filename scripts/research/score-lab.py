@@ -7,7 +7,7 @@ dump-rebuilds.ts wrote (one training run per fixture, every statistic from the s
 
 For each case and checkpoint: AUROC against the labels (cases with labels) and the share the
 default rule would flag (robust z of the log score, median and 1.4826 MAD, above z(0.5%) =
-2.576; signed scores use the z of the score itself). Needs numpy only.
+2.576). Needs numpy only.
 """
 import json, os, sys
 import numpy as np
@@ -34,17 +34,15 @@ def auroc(s, y):
     return (ranks[y].sum() - npos * (npos + 1) / 2) / (npos * nneg)
 
 
-def flagged(s, signed=False):
-    v = s if signed else np.log(np.maximum(s, 1e-12))
-    med = np.median(v)
-    sig = 1.4826 * np.median(np.abs(v - med))
-    return float(((v - med) / max(sig, 1e-12) > Z_CUT).mean())
-
-
 def rz(s):
+    """Robust z of the log score (median and 1.4826 MAD), as calibrate.ts."""
     v = np.log(np.maximum(s, 1e-12))
     med = np.median(v)
     return (v - med) / max(1.4826 * np.median(np.abs(v - med)), 1e-12)
+
+
+def flagged(s):
+    return float((rz(s) > Z_CUT).mean())
 
 
 def load(root, name):
@@ -53,6 +51,7 @@ def load(root, name):
     n, s = len(meta['paths']), meta['size']
     L = s * s * 3
     X = np.fromfile(os.path.join(d, 'images.f32'), np.float32).reshape(n, L).astype(np.float64)
+    emb = np.fromfile(os.path.join(d, 'emb.f32'), np.float32).reshape(n, meta['dim']).astype(np.float64)
     reb = {}
     for e in meta['checkpoints']:
         fs = []
@@ -63,7 +62,7 @@ def load(root, name):
             fs.append(np.fromfile(p, np.float32).reshape(n, L).astype(np.float64))
         if fs:
             reb[e] = fs
-    return meta, X, reb
+    return meta, X, emb, reb
 
 
 def pool(A, s, k):
@@ -148,7 +147,7 @@ def variants(meta, X, fs, rng):
     return out
 
 
-def knn_variants(meta, X, E, K=(10, 20, 50, 100)):
+def knn_variants(X, E, K=(10, 20, 50, 100)):
     """Decoder-free: do the images whose embeddings are nearest to mine look like me?"""
     n = X.shape[0]
     U = E / (np.linalg.norm(E, axis=1, keepdims=True) + 1e-12)
@@ -166,7 +165,7 @@ def knn_variants(meta, X, E, K=(10, 20, 50, 100)):
         out[f'knn{k} pix/pixnn'] = d_emb / order_p[:, :k].mean(1)
         out[f'knn{k} pix/median'] = d_emb / np.median(order_p[:, : n - 1], 1)
         out[f'knn{k} median/pixnn'] = np.median(P[rows, nn], 1) / order_p[:, :k].mean(1)
-        # same-size pools: rank of the embedding neighbours' mean distance among all images' distances
+        # a wider pixel pool (2k) in the denominator: less sensitive to a few pixel near-duplicates
         out[f'knn{k} pix/pixnn{2*k}'] = d_emb / order_p[:, : 2 * k].mean(1)
         # non-parametric decoder: rebuild_j = mean image of j's k embedding neighbours (never j)
         Rb = X[nn].mean(1)
@@ -188,21 +187,18 @@ def main():
     for c in cases:
         if not os.path.exists(os.path.join(root, c, 'meta.json')):
             continue
-        meta, X, reb = load(root, c)
+        meta, X, emb, reb = load(root, c)
         y = np.array(meta['labels'])
         snaps = {}
-        kv = None
-        if not reb:  # images and embeddings only: the decoder-free statistics
-            emb = np.fromfile(os.path.join(root, c, 'emb.f32'), np.float32).reshape(len(y), -1).astype(np.float64)
-            for k, s in knn_variants(meta, X, emb).items():
+        kv = knn_variants(X, emb)  # decoder-free: the same at every checkpoint
+        if not reb:  # images and embeddings only
+            for k, s in kv.items():
                 table.setdefault((k, '-'), {})[c] = (auroc(s, y), flagged(s))
         for e, fs in sorted(reb.items()):
             if only and e not in only:
                 continue
             v = variants(meta, X, fs, np.random.default_rng(0))
-            if kv is None:
-                emb = np.fromfile(os.path.join(root, c, 'emb.f32'), np.float32).reshape(len(y), -1).astype(np.float64)
-                kv = knn_variants(meta, X, emb)
+            if not snaps:  # listed once, under the first checkpoint scored
                 v.update(kv)
             # two witnesses combined on their robust z of log: mean z (sum of evidence) and max z
             for a in ('cf min R16', 'cf min all'):
