@@ -78,7 +78,7 @@ test('full flow: files in, train with pause/resume, threshold, export CSV with A
   expect(download.suggestedFilename()).toBe('scores.csv');
   const rows = parseCsv(readFileSync(await download.path(), 'utf8'));
   // The CLI's columns, the app's override, then the witnesses (core's witnessColumns).
-  expect(rows[0]).toEqual(['file', 'score', 'flagged', 'override', 'flagged_by', 'dede_raw', 'dede', 'density', 'dede_best_donor']);
+  expect(rows[0]).toEqual(['file', 'score', 'flagged', 'override', 'flagged_by', 'dede_raw', 'dede', 'density', 'lookalike', 'dede_best_donor']);
   const body = rows.slice(1);
   expect(body).toHaveLength(MANIFEST.images.length);
   const scores = body.map((r) => Number(r[1]));
@@ -105,7 +105,7 @@ test('full flow: files in, train with pause/resume, threshold, export CSV with A
   expect(summary.rule).toBe('youden');
   expect(summary.metrics.auroc).toBeGreaterThanOrEqual(0.9);
   expect(summary.rebuildCollapse).not.toBeNull();
-  expect(summary.verdict.witnesses.map((w) => w.name)).toEqual(['dede', 'density']);
+  expect(summary.verdict.witnesses.map((w) => w.name)).toEqual(['dede', 'density', 'lookalike']);
   console.log(`app witnesses: ${JSON.stringify(summary.verdict.witnesses)}, raw DeDe AUROC ${summary.verdict.rawAuroc}`);
   expect((await collapse.innerText()).startsWith(summary.rebuildCollapse!.toFixed(3))).toBe(true);
 

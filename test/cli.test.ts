@@ -125,12 +125,12 @@ describe('dede scan: usage and bad input', () => {
     );
     for (let i = 1; i < rows.length; i++) expect(rows[i - 1].score).toBeGreaterThanOrEqual(rows[i].score);
     // file,score,flagged, then the witness columns (core's witnessColumns).
-    expect(parseCsvRows(text)[0].fields).toEqual(['file', 'score', 'flagged', 'flagged_by', 'dede_raw', 'dede', 'density', 'dede_best_donor']);
-    expect(parseCsvRows(text).every((r) => r.fields.length === 8)).toBe(true);
+    expect(parseCsvRows(text)[0].fields).toEqual(['file', 'score', 'flagged', 'flagged_by', 'dede_raw', 'dede', 'density', 'lookalike', 'dede_best_donor']);
+    expect(parseCsvRows(text).every((r) => r.fields.length === 9)).toBe(true);
     const byFile = new Map(parseCsvRows(text).slice(1).map((r) => [r.fields[0], r.fields]));
     for (const fields of byFile.values()) {
-      expect(byFile.has(fields[7]), `best donor ${fields[7]} is a scored file`).toBe(true);
-      expect(fields[7]).not.toBe(fields[0]);
+      expect(byFile.has(fields[8]), `best donor ${fields[8]} is a scored file`).toBe(true);
+      expect(fields[8]).not.toBe(fields[0]);
       expect(fields[2] === '1').toBe(fields[3] !== '');
     }
 
@@ -142,7 +142,7 @@ describe('dede scan: usage and bad input', () => {
     const voting = summary.verdict.witnesses.filter((w: { votes: boolean }) => w.votes).length;
     expect(voting).toBeGreaterThanOrEqual(1);
     expect(summary.verdict.expectedFalseAlarms).toBeCloseTo(Number((0.005 * 13 * voting).toFixed(2)), 5);
-    expect(summary.verdict.witnesses.map((w: { name: string }) => w.name)).toEqual(['dede', 'density']);
+    expect(summary.verdict.witnesses.map((w: { name: string }) => w.name)).toEqual(['dede', 'density', 'lookalike']);
     expect(summary.counts.flagged).toBe(rows.filter((r) => r.flagged).length);
     expect(rows.every((r) => r.flagged === r.score > summary.threshold)).toBe(true);
     expect(Object.keys(summary.timings)).toEqual(['decoding', 'embedding', 'training', 'scoring', 'power', 'total']);

@@ -6,7 +6,12 @@
  *   - the verdict must stay quiet without a backdoor (<= 5% flagged with the clean encoder,
  *     on clean images and on the very images that carry a trigger);
  *   - DeDe's own witness is asserted where it carries the detection (the blended trigger,
- *     which no pixel statistic finds), not only the combined verdict.
+ *     which no pixel statistic finds), not only the combined verdict;
+ *   - on the DRUPE-style backdoor (spread target embeddings) the density witness must fail
+ *     (AUROC < 0.75), so what finds it is not the BadEncoder shortcut. Its two scans ask the
+ *     decoder-free witnesses only (--witnesses density,lookalike, one epoch): the default
+ *     12-epoch pair would add about 8 minutes to CI, and neither witness depends on the
+ *     decoder. At default settings the look-alike witness also speaks there (README "Detection").
  * The scans run two at a time, each training its folds in one thread (tfjs-wasm uses one core),
  * to keep CI short.
  */
@@ -27,7 +32,11 @@ interface Case {
   labels: string | null;
   /** Also write --report (the HTML report) and keep it. */
   report?: boolean;
+  /** Extra CLI arguments (defaults otherwise). */
+  extra?: string[];
 }
+
+const DECODER_FREE = ['--witnesses', 'density,lookalike', '--epochs', '1'];
 
 const CASES: Case[] = [
   { name: 'patch', encoder: path.join(DEMO, 'encoder.onnx'), images: path.join(DEMO, 'images'), labels: path.join(DEMO, 'labels.csv'), report: true },
@@ -35,6 +44,8 @@ const CASES: Case[] = [
   { name: 'blended', encoder: path.join(FIX, 'blended', 'encoder.onnx'), images: path.join(FIX, 'blended', 'images'), labels: path.join(FIX, 'blended', 'labels.csv') },
   { name: 'blended-control', encoder: CLEAN_ENCODER, images: path.join(FIX, 'blended', 'images'), labels: path.join(FIX, 'blended', 'labels.csv') },
   { name: 'clean-folder', encoder: CLEAN_ENCODER, images: path.join(FIX, 'clean-images'), labels: null },
+  { name: 'drupe', encoder: path.join(FIX, 'drupe', 'encoder.onnx'), images: path.join(FIX, 'drupe', 'images'), labels: path.join(FIX, 'drupe', 'labels.csv'), extra: DECODER_FREE },
+  { name: 'drupe-control', encoder: CLEAN_ENCODER, images: path.join(FIX, 'drupe', 'images'), labels: path.join(FIX, 'drupe', 'labels.csv'), extra: DECODER_FREE },
 ];
 
 const haveAll = CASES.every((c) => existsSync(c.encoder) && existsSync(c.images));
@@ -53,14 +64,15 @@ async function scan(c: Case): Promise<void> {
   const args = ['scan', '--encoder', c.encoder, '--images', c.images, '--norm', 'cifar10', '--out', path.join(out, 'scores.csv'), '--json', json, '--no-cache', '--budget', '0', '--train-threads', '1'];
   if (c.labels) args.push('--labels', c.labels);
   if (c.report) args.push('--report', path.join(out, 'report.html'));
+  if (c.extra) args.push(...c.extra);
   const run = await runDede(args, { timeoutMs: REAL_SCAN_MS });
   if (run.code !== 0) throw new Error(`${c.name} scan failed:\n${run.stderr}`);
   const s = JSON.parse(readFileSync(json, 'utf8'));
   const w = Object.fromEntries(s.verdict.witnesses.map((x: { name: string; auroc: number | null; flagged: number }) => [x.name, x]));
   console.log(
     `${c.name}: ${s.counts.flagged}/${s.counts.images} flagged (${s.rule}, expected false alarms ${s.verdict.expectedFalseAlarms}); ` +
-      `AUROC combined ${s.metrics?.auroc ?? '-'}, dede ${w.dede?.auroc ?? '-'}, density ${w.density?.auroc ?? '-'}, raw DeDe ${s.verdict.rawAuroc ?? '-'}; ` +
-      `flagged by dede ${w.dede?.flagged}, density ${w.density?.flagged}; collapse ${s.rebuildCollapse}; ${run.seconds.toFixed(0)} s`,
+      `AUROC combined ${s.metrics?.auroc ?? '-'}, dede ${w.dede?.auroc ?? '-'}, density ${w.density?.auroc ?? '-'}, lookalike ${w.lookalike?.auroc ?? '-'}, raw DeDe ${s.verdict.rawAuroc ?? '-'}; ` +
+      `flagged by dede ${w.dede?.flagged}, density ${w.density?.flagged}, lookalike ${w.lookalike?.flagged}; speaking ${s.verdict.witnesses.filter((x: { votes: boolean }) => x.votes).map((x: { name: string }) => x.name)}; collapse ${s.rebuildCollapse}; ${run.seconds.toFixed(0)} s`,
   );
   summaries.set(c.name, s);
   outDirs.set(c.name, out);
@@ -83,7 +95,7 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
   }, REAL_SCAN_MS);
 
   it('stays quiet without a backdoor: <= 5% flagged by the clean encoder on clean images and on triggered ones', () => {
-    for (const name of ['clean-folder', 'patch-control', 'blended-control']) {
+    for (const name of ['clean-folder', 'patch-control', 'blended-control', 'drupe-control']) {
       const s = summaries.get(name);
       expect(flaggedShare(s), name).toBeLessThanOrEqual(0.05);
       expect(s.rule).toBe('tail:0.005');
@@ -125,5 +137,14 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
     expect(witness(s, 'dede').auroc).toBeGreaterThanOrEqual(0.78);
     expect(summaries.get('blended-control').metrics.auroc).toBeLessThan(0.8);
     expect(witness(summaries.get('blended-control'), 'dede').auroc).toBeLessThan(0.7);
+  });
+
+  it('finds the DRUPE-style backdoor through the look-alike witness where the density shortcut fails', () => {
+    const s = summaries.get('drupe');
+    expect(witness(s, 'density').auroc).toBeLessThan(0.75);
+    expect(witness(s, 'lookalike').votes).toBe(true);
+    expect(s.metrics.auroc).toBeGreaterThanOrEqual(0.9);
+    // With the clean encoder the same images raise no alarm and rank near chance.
+    expect(summaries.get('drupe-control').metrics.auroc).toBeLessThan(0.7);
   });
 });

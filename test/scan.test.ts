@@ -93,13 +93,16 @@ describe('runScan', () => {
     const s = scanSummary(r);
     expect(s.counts).toMatchObject({ images: 12, skipped: 0, trainImages: 12 });
     expect(s.rule).toBe('tail:0.005');
-    // The default verdict: counterfactual DeDe beside the neighbourhood witness, flags explained.
+    // The default verdict: counterfactual DeDe beside the neighbourhood and look-alike witnesses,
+    // the one with the heaviest upper tail speaking (combine: 'heaviest'), flags explained.
     expect(r.calibrated).toBe(true);
-    expect(r.witnesses.map((w) => w.name)).toEqual(['dede', 'density']);
+    expect(r.witnesses.map((w) => w.name)).toEqual(['dede', 'density', 'lookalike']);
     r.flagged.forEach((f, i) => expect(r.flaggedBy[i].length > 0).toBe(f));
     // alpha x images x voting witnesses (witnesses.ts tail gate).
     const voting = r.witnesses.filter((w) => w.votes).length;
-    expect(voting).toBeGreaterThanOrEqual(1);
+    expect(voting).toBe(1);
+    const speaker = r.witnesses.find((w) => w.votes)!;
+    for (const w of r.witnesses) if (w !== speaker && w.outvotedBy) expect(w.tailShare!).toBeLessThanOrEqual(speaker.tailShare!);
     expect(s.verdict.expectedFalseAlarms).toBeCloseTo(Number((0.005 * 12 * voting).toFixed(2)), 5);
     // flaggedBy names voting witnesses only.
     for (const by of r.flaggedBy) for (const name of by) expect(r.witnesses.find((w) => w.name === name)!.votes).toBe(true);

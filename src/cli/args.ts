@@ -3,6 +3,7 @@
  * never restated here: what the user leaves out stays undefined and core's defaults apply.
  */
 import { parseArgs } from 'node:util';
+import { WITNESS_NAMES } from '../core/witnesses';
 import {
   DEFAULT_PREPROCESS,
   DEFAULT_RULE,
@@ -117,9 +118,14 @@ Scoring and verdict:
                          squared error (raw; also the paper preset's)
   --draws R              other images' embeddings per image for the counterfactual (default ${DEFAULT_SCORE.draws})
   --statistic min|mean   how those R errors are summarised (default ${DEFAULT_SCORE.statistic})
-  --witnesses LIST       dede, density or dede,density (default ${DEFAULT_SCORE.witnesses.join(',')}; raw: dede):
-                         density = similarity to the 20th-nearest embedding; the score column
-                         is then the largest calibrated z over the witnesses
+  --witnesses LIST       any of dede, density, lookalike, comma-separated (default
+                         ${DEFAULT_SCORE.witnesses.join(',')}; raw: dede): density = similarity to the
+                         20th-nearest embedding; lookalike = pixel distance to the 50 embedding-
+                         nearest images / to the 100 pixel-nearest; the score column is then the
+                         largest calibrated z over the witnesses
+  --combine max|heaviest how voting witnesses make the verdict (default ${DEFAULT_SCORE.combine}): max = the
+                         largest z over every witness with an excess tail; heaviest = only the
+                         witness with the most images in its upper tail speaks
   --checkpoint <file>    save the decoder after each epoch; resume from it if it exists
 
 Threshold and output:
@@ -197,6 +203,7 @@ const SCAN_OPTIONS = {
   score: { type: 'string' },
   draws: { type: 'string' },
   statistic: { type: 'string' },
+  combine: { type: 'string' },
   witnesses: { type: 'string' },
   rule: { type: 'string' },
   labels: { type: 'string' },
@@ -277,8 +284,8 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
   const baseScore = preset === 'paper' ? PAPER_SCORE : DEFAULT_SCORE;
   const kind = oneOf<ScoreOptions['kind']>('score', str('score'), ['counterfactual', 'raw']) ?? baseScore.kind;
   const witnessList = str('witnesses')?.split(',').map((w) => w.trim());
-  if (witnessList && (witnessList.length === 0 || witnessList.some((w) => w !== 'dede' && w !== 'density'))) {
-    throw new UsageError(`--witnesses ${str('witnesses')}: expected dede, density or dede,density`);
+  if (witnessList && (witnessList.length === 0 || witnessList.some((w) => !(WITNESS_NAMES as readonly string[]).includes(w)))) {
+    throw new UsageError(`--witnesses ${str('witnesses')}: expected a comma-separated list of ${WITNESS_NAMES.join(', ')}`);
   }
   const score: ScoreOptions = {
     ...baseScore,
@@ -288,6 +295,7 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     masks: intArg('masks', str('masks'), 1) ?? baseScore.masks,
     draws: intArg('draws', str('draws'), 1) ?? baseScore.draws,
     statistic: oneOf<ScoreOptions['statistic']>('statistic', str('statistic'), ['min', 'mean']) ?? baseScore.statistic,
+    combine: oneOf<ScoreOptions['combine']>('combine', str('combine'), ['max', 'heaviest']) ?? baseScore.combine,
   };
 
   const calibrated = !(score.kind === 'raw' && score.witnesses.length === 1);

@@ -13,6 +13,7 @@ import { MODEL_PRESETS, defaultEpochsFor, formatRule } from '../core/options';
 import { runScan } from '../core/scan';
 import { scanSummary } from '../core/summary';
 import { parseLabels, scoresToCsv, witnessColumns } from '../core/csv';
+import { notVotingReason } from '../core/witnesses';
 import type { ScanArgs } from './args';
 import { ortBackend, setupNodeBackend } from './backend';
 import { ThreadFoldRunner, foldSlots } from './foldRunner';
@@ -162,7 +163,7 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     if (result.calibrated) {
       const expected = result.expectedFalseAlarms;
       say(
-        `  by witness: ${result.witnesses.map((w) => (w.votes ? `${w.name} ${w.flagged}` : `${w.name} not voting (${(100 * (w.tailShare ?? 0)).toFixed(1)}% above z(1%): no excess tail)`)).join(', ')}${expected !== null ? `; a clean folder of this size would still get about ${expected.toFixed(1)} false alarm(s) at this rule` : ''}`,
+        `  by witness: ${result.witnesses.map((w) => (w.votes ? `${w.name} ${w.flagged}` : `${w.name} ${notVotingReason(w)}`)).join(', ')}${expected !== null ? `; a clean folder of this size would still get about ${expected.toFixed(1)} false alarm(s) at this rule` : ''}`,
       );
       if (result.families.length > 0) {
         say(`  ${result.families.length} famil${result.families.length === 1 ? 'y' : 'ies'} of near-identical embeddings among the flagged images (largest ${result.families[0].length}): see --json verdict.families`);

@@ -2,6 +2,7 @@
  * The one home of every option set: types, defaults and labels. The CLI, the worker, the
  * store and the tests all import from here, so defaults cannot drift between them.
  */
+import type { Combine, WitnessName } from './witnesses';
 
 export type Layout = 'nchw' | 'nhwc';
 export type RGB = [number, number, number];
@@ -162,8 +163,14 @@ export interface ScoreOptions {
   draws: number;
   /** How the donor errors are summarised: their minimum or their mean. */
   statistic: 'min' | 'mean';
-  /** Witnesses that vote (witnesses.ts): DeDe's rebuild and the embedding neighbourhood. */
-  witnesses: ('dede' | 'density')[];
+  /** Witnesses that vote (witnesses.ts): DeDe's rebuild, the embedding neighbourhood, the look-alike test. */
+  witnesses: WitnessName[];
+  /**
+   * How the voting witnesses make the verdict (witnesses.ts): 'max' = the largest z over every
+   * witness that passes the tail gate; 'heaviest' = only the one among them with the heaviest
+   * upper tail (the most excess of suspicious images) speaks.
+   */
+  combine: Combine;
 }
 
 /** Defaults for the paper preset, exactly the authors' settings (epochs aside). */
@@ -198,14 +205,18 @@ export const DEFAULT_TRAIN: TrainOptions = {
   maxTrainImages: DEFAULT_MAX_TRAIN_IMAGES,
 };
 
-/** Product scoring (README "Detection"): counterfactual DeDe score beside the neighbourhood witness. */
+/**
+ * Product scoring (README "Detection"): the counterfactual DeDe score beside the neighbourhood
+ * and look-alike witnesses, the verdict given by the one with the heaviest upper tail.
+ */
 export const DEFAULT_SCORE: ScoreOptions = {
   scoreMask: 0.99,
   masks: 1,
   kind: 'counterfactual',
   draws: 16,
   statistic: 'min',
-  witnesses: ['dede', 'density'],
+  witnesses: ['dede', 'density', 'lookalike'],
+  combine: 'heaviest',
 };
 
 /** The authors' scoring: raw sum of squared error, DeDe alone. */

@@ -11,6 +11,7 @@ import type { ScanSummary } from './summary';
 import { denormalise } from './image/preprocess';
 import { heatRgba } from './image/heat';
 import type { RGB } from './options';
+import { notVotingReason } from './witnesses';
 
 export interface ReportInput {
   summary: ScanSummary;
@@ -185,7 +186,7 @@ export function renderReport(input: ReportInput): string {
   const witnesses = s.verdict.witnesses
     .map(
       (w) =>
-        `<tr><td>${esc(w.label)}</td><td>${w.votes !== false ? w.flagged : `not voting (${esc(((w.tailShare ?? 0) * 100).toFixed(1))}% above z(1%))`}</td><td>${esc(w.fit.median)} / ${esc(w.fit.sigma)}</td><td>${w.auroc === null ? '-' : esc(w.auroc)}</td><td>${w.tprAt5Fpr === null ? '-' : esc(w.tprAt5Fpr)}</td></tr>`,
+        `<tr><td>${esc(w.label)}</td><td>${w.votes !== false ? w.flagged : esc(notVotingReason(w) ?? '')}</td><td>${esc(w.fit.median)} / ${esc(w.fit.sigma)}</td><td>${w.auroc === null ? '-' : esc(w.auroc)}</td><td>${w.tprAt5Fpr === null ? '-' : esc(w.tprAt5Fpr)}</td></tr>`,
     )
     .join('');
   const m = s.metrics;

@@ -28,6 +28,8 @@ export interface WitnessReport {
   /** Whether it took part in the verdict (witnesses.ts tail gate), and its share above z(0.01). */
   votes: boolean;
   tailShare: number | null;
+  /** The witness whose heavier tail took this one's vote (combine: 'heaviest'), else null. */
+  outvotedBy: WitnessName | null;
   /** With labels: AUROC and TPR at 5% FPR of this witness alone. */
   auroc: number | null;
   tprAt5Fpr: number | null;
@@ -72,6 +74,7 @@ export function witnessVerdict(
       fit: w.fit,
       votes: w.votes !== false,
       tailShare: w.tailShare ?? null,
+      outvotedBy: w.outvotedBy ?? null,
       flagged: ws.calibrated ? flaggedBy.filter((by) => by.includes(w.name)).length : null,
       auroc: sub && labelled ? auroc(sub, labelled.labels) : null,
       tprAt5Fpr: sub && labelled ? tprAtFpr(sub, labelled.labels, 0.05) : null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TAIL_GATE_ALPHA, gateWitnesses, maxZ, type Witness } from './witnesses';
+import { TAIL_GATE_ALPHA, gateWitnesses, maxZ, notVotingReason, type Witness } from './witnesses';
 import { witnessVerdict } from './verdict';
 import { tailZ } from './calibrate';
 
@@ -43,5 +43,25 @@ describe('the tail gate', () => {
     const b = w('density', bulk);
     gateWitnesses([a, b]);
     expect([a.votes, b.votes]).toEqual([true, true]);
+  });
+  it("combine 'heaviest': only the voter with the most images above z(0.01) speaks, and the others say why", () => {
+    const dede = w('dede', bulk.map((v, i) => (i < 4 ? 4 + i : v))); // 4 / 200 = 2% above the gate
+    const density = w('density', bulk.map((v, i) => (i === 7 ? 2.2 : v))); // 0%: fails the gate
+    const lookalike = w('lookalike', bulk.map((v, i) => (i >= 190 ? 3 : v))); // 10 / 200 = 5%
+    gateWitnesses([dede, density, lookalike], 'heaviest');
+    expect([dede.votes, density.votes, lookalike.votes]).toEqual([false, false, true]);
+    expect([dede.outvotedBy, density.outvotedBy, lookalike.outvotedBy]).toEqual(['lookalike', null, null]);
+    expect(notVotingReason(dede)).toBe('not voting: Look-alike neighbours has the heavier upper tail (2.0% of images above z(1%) here)');
+    expect(notVotingReason(density)).toBe('not voting: 0.0% of images above z(1%), no excess over its bulk fit');
+    expect(notVotingReason(lookalike)).toBeNull();
+    // The combined score is the speaker's z, so DeDe's top images no longer pass through a max.
+    const combined = maxZ([dede, density, lookalike].filter((x) => x.votes));
+    expect(Array.from(combined)).toEqual(Array.from(lookalike.z));
+    // 'max' keeps both voters; ties under 'heaviest' go to the first listed.
+    gateWitnesses([dede, density, lookalike], 'max');
+    expect([dede.votes, density.votes, lookalike.votes]).toEqual([true, false, true]);
+    const twin = w('lookalike', Array.from(dede.z));
+    gateWitnesses([dede, twin], 'heaviest');
+    expect([dede.votes, twin.votes]).toEqual([true, false]);
   });
 });

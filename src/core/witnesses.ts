@@ -7,20 +7,28 @@
  *   raw sum of squared error (`kind: 'raw'`), calibrated on its log.
  * - `density`: similarity to the k-th nearest other embedding (density.ts), calibrated on
  *   log(2 / cosine distance).
+ * - `lookalike`: how unlike an image its embedding neighbours look, against the best its pixel
+ *   neighbours do (lookalike.ts), calibrated on its log.
  * (A Box-Cox scale chosen to make each bulk symmetric was tried and dropped: with lambda < 0 it
  * bounds the upper tail, and the patch fixture's triggered images never passed the cut.)
  *
- * The combined score is the largest z over the voting witnesses (pyod's "maximization"), so a
- * weak witness never drowns a strong one; an image is flagged when the combined score passes the
- * threshold, which is when at least one voting witness's z does, and `flaggedBy` says which.
  * A witness votes unless its upper tail is lighter than its own bulk fit predicts (fewer than
  * TAIL_GATE_ALPHA x n images above z(TAIL_GATE_ALPHA)): such a witness holds no excess of
- * suspicious images, only noise that would outrank the other witness's evidence in the max.
- * A DRUPE-style backdoor does exactly this to the neighbourhood witness (its triggered
- * embeddings are spread out, so none stand out as dense): there it has no image above z(0.01),
- * and the max over both witnesses ranked the backdoor at AUROC 0.640 where DeDe alone gets
- * 0.719 (README "Detection"). Clean folders keep both witnesses (their tails are heavier than
- * the fit, not lighter). When no witness votes, all do. With the raw score and one witness the score column is the raw error
+ * suspicious images, only noise. A DRUPE-style backdoor does exactly this to the neighbourhood
+ * witness (its triggered embeddings are spread out, so none stand out as dense). When no
+ * witness passes the gate, all do.
+ *
+ * The combined score, `combine`:
+ * - 'heaviest' (default): only the voter with the heaviest upper tail (largest share above
+ *   z(TAIL_GATE_ALPHA), i.e. the largest excess of suspicious images) speaks; its z is the
+ *   score. Measured on every fixture (README "Detection"), the max below lets a weaker witness's
+ *   tail in: DRUPE-style 0.893 under max against 0.926 from the look-alike witness it follows,
+ *   and on the clean-encoder controls each extra voter adds its own false alarms (blended
+ *   control 4.4% flagged under max, 2.8% here). On a clean folder it is the witness with the
+ *   noisiest tail, so its false alarms are one witness's, not the sum.
+ * - 'max': the largest z over the voters (pyod's "maximization").
+ * An image is flagged when the combined score passes the threshold, and `flaggedBy` says which
+ * voting witness's z did. With the raw score and one witness the score column is the raw error
  * itself, exactly as the paper ranks.
  */
 import type { ScoreOptions } from './options';
@@ -29,14 +37,29 @@ import { scoreWithSet, type DecoderSet } from './decoderSet';
 import type { JobHooks } from './progress';
 import { counterfactualScores } from './counterfactual';
 import { DEFAULT_DENSITY, neighbourSimilarity } from './density';
+import { DEFAULT_LOOKALIKE, lookalikeScores } from './lookalike';
 import { robustZ, tailZ, type RobustFit } from './calibrate';
 
-export type WitnessName = 'dede' | 'density';
+export type WitnessName = 'dede' | 'density' | 'lookalike';
+
+/** Every witness, in the order the score columns list them. */
+export const WITNESS_NAMES: readonly WitnessName[] = ['dede', 'density', 'lookalike'];
 
 export const WITNESS_LABELS: Record<WitnessName, string> = {
   dede: 'DeDe rebuild',
   density: 'Embedding neighbours',
+  lookalike: 'Look-alike neighbours',
 };
+
+/**
+ * Why a witness does not vote, in words (one wording for the CLI, the report and the app), or
+ * null when it votes.
+ */
+export function notVotingReason(w: { votes: boolean; tailShare: number | null; outvotedBy?: WitnessName | null }): string | null {
+  if (w.votes) return null;
+  if (w.outvotedBy) return `not voting: ${WITNESS_LABELS[w.outvotedBy]} has the heavier upper tail (${(100 * (w.tailShare ?? 0)).toFixed(1)}% of images above z(1%) here)`;
+  return `not voting: ${(100 * (w.tailShare ?? 0)).toFixed(1)}% of images above z(1%), no excess over its bulk fit`;
+}
 
 /** Screening rate of the tail gate: a witness votes when at least this share of images passes z(rate). */
 export const TAIL_GATE_ALPHA = 0.01;
@@ -52,7 +75,12 @@ export interface Witness {
   tailShare: number;
   /** Whether it takes part in the combined score (see the file comment). */
   votes: boolean;
+  /** With `combine: 'heaviest'`: the witness whose heavier tail took this one's vote, else null. */
+  outvotedBy?: WitnessName | null;
 }
+
+/** How the voting witnesses are combined (ScoreOptions.combine). */
+export type Combine = 'max' | 'heaviest';
 
 export interface WitnessSet {
   witnesses: Witness[];
@@ -76,13 +104,29 @@ function witness(name: WitnessName, score: Float32Array, scale: (v: number) => n
   const cut = tailZ(TAIL_GATE_ALPHA);
   let above = 0;
   for (const v of z) if (v > cut) above++;
-  return { name, score, z, fit, tailShare: z.length ? above / z.length : 0, votes: true };
+  return { name, score, z, fit, tailShare: z.length ? above / z.length : 0, votes: true, outvotedBy: null };
 }
 
-/** Marks which witnesses vote (the tail gate); all of them when none would. */
-export function gateWitnesses(witnesses: Witness[]): void {
-  for (const w of witnesses) w.votes = w.tailShare >= TAIL_GATE_ALPHA;
+/**
+ * Marks which witnesses vote: the tail gate (all of them when none would pass it), then, with
+ * `combine: 'heaviest'`, only the voter with the heaviest upper tail (the others are marked
+ * `outvotedBy` it; ties go to the first listed).
+ */
+export function gateWitnesses(witnesses: Witness[], combine: Combine = 'max'): void {
+  for (const w of witnesses) {
+    w.votes = w.tailShare >= TAIL_GATE_ALPHA;
+    w.outvotedBy = null;
+  }
   if (!witnesses.some((w) => w.votes)) for (const w of witnesses) w.votes = true;
+  if (combine === 'heaviest') {
+    const voters = witnesses.filter((w) => w.votes);
+    const top = voters.reduce((a, b) => (b.tailShare > a.tailShare ? b : a));
+    for (const w of voters) {
+      if (w === top) continue;
+      w.votes = false;
+      w.outvotedBy = top.name;
+    }
+  }
 }
 
 /**
@@ -112,13 +156,15 @@ export async function computeWitnesses(
         bestDonor = cf.bestDonor;
         witnesses.push(witness('dede', cf.ratio, logScale));
       }
-    } else {
+    } else if (name === 'density') {
       witnesses.push(witness('density', neighbourSimilarity(data.emb, DEFAULT_DENSITY, score.seed), closeness));
+    } else {
+      witnesses.push(witness('lookalike', await lookalikeScores(data.images, data.emb, DEFAULT_LOOKALIKE, score.seed, hooks), logScale));
     }
   }
-  if (witnesses.length === 0) throw new Error('no witness selected: use dede, density or both');
+  if (witnesses.length === 0) throw new Error(`no witness selected: use one or more of ${WITNESS_NAMES.join(', ')}`);
   const rawOnly = score.kind === 'raw' && witnesses.length === 1 && witnesses[0].name === 'dede';
-  if (!rawOnly) gateWitnesses(witnesses);
+  if (!rawOnly) gateWitnesses(witnesses, score.combine);
   const combined = rawOnly ? raw! : maxZ(witnesses.filter((w) => w.votes));
   return { witnesses, score: combined, calibrated: !rawOnly, raw: raw!, bestDonor };
 }

@@ -60,3 +60,19 @@ export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlic
   setTrainOn: (trainOn) => set({ trainOn }),
   resetSettings: () => set({ ...settingsDefaults }),
 });
+
+/**
+ * Version of the persisted settings. 2: the look-alike witness joined the default witnesses;
+ * no control sets the witness list, so a version-1 state's list is the old default and is
+ * dropped (the new default applies through the store's merge).
+ */
+export const SETTINGS_VERSION = 2;
+
+export function migrateSettings(persisted: unknown, version: number): unknown {
+  const p = (persisted ?? {}) as { score?: Record<string, unknown> };
+  if (version < 2 && p.score) {
+    const { witnesses: _dropped, ...rest } = p.score;
+    return { ...p, score: rest };
+  }
+  return p;
+}

@@ -8,7 +8,7 @@ import { createJSONStorage, persist } from 'zustand/middleware';
 import { createFilesSlice, type FilesSlice } from './filesSlice';
 import { createResultsSlice, type ResultsSlice } from './resultsSlice';
 import { createRunSlice, type RunSlice } from './runSlice';
-import { createSettingsSlice, settingsDefaults, type SettingsSlice } from './settingsSlice';
+import { SETTINGS_VERSION, createSettingsSlice, migrateSettings, settingsDefaults, type SettingsSlice } from './settingsSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 
 export type StudioState = FilesSlice & SettingsSlice & RunSlice & ResultsSlice & UiSlice;
@@ -24,7 +24,8 @@ export const useStudio = create<StudioState>()(
     }),
     {
       name: 'dede-studio',
-      version: 1,
+      version: SETTINGS_VERSION,
+      migrate: (persisted, version) => migrateSettings(persisted, version) as StudioState,
       storage: createJSONStorage(() => localStorage),
       partialize: (s) => ({
         preprocess: s.preprocess,

@@ -114,6 +114,8 @@ export interface RunWitness {
   /** Share above z(0.01) and whether it votes (core/witnesses.ts tail gate). */
   tailShare: number;
   votes: boolean;
+  /** The witness whose heavier tail took this one's vote (combine: 'heaviest'), else null. */
+  outvotedBy: WitnessName | null;
 }
 
 /** One gallery sample as the encoder's space shows it: input | reconstruction | error heatmap. */

@@ -134,7 +134,7 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
       auxSkipped: train === suspect ? [] : train.loaded.skipped,
       raw,
       calibrated: ws.calibrated,
-      witnesses: ws.witnesses.map(({ name, score, z, fit, tailShare, votes }) => ({ name, score, z, fit, tailShare, votes })),
+      witnesses: ws.witnesses.map(({ name, score, z, fit, tailShare, votes, outvotedBy }) => ({ name, score, z, fit, tailShare, votes, outvotedBy: outvotedBy ?? null })),
       bestDonor: ws.bestDonor,
       families,
     });

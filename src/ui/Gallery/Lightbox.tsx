@@ -7,7 +7,7 @@ import { useSampleView } from './useSampleView';
 import { lastRunResult, lookalikes } from '../../state/bridge';
 import { useStudio } from '../../state/store';
 import type { RgbaTile } from '../../worker/protocol';
-import { WITNESS_LABELS } from '../../core/witnesses';
+import { WITNESS_LABELS, notVotingReason } from '../../core/witnesses';
 
 interface Props {
   index: number;
@@ -33,7 +33,7 @@ function WitnessLine({ index, threshold }: { index: number; threshold: number | 
         const z = w.z[index];
         const passed = run.calibrated && w.votes && threshold !== null && z > threshold;
         return (
-          <span key={w.name} className={passed ? 'badge badge--poisoned' : 'badge'} title={w.votes ? undefined : 'Not voting: this witness has fewer images in its upper tail than its bulk predicts'}>
+          <span key={w.name} className={passed ? 'badge badge--poisoned' : 'badge'} title={notVotingReason(w) ?? undefined}>
             {WITNESS_LABELS[w.name]}: z {z.toFixed(2)}
             {passed ? ' (flags it)' : w.votes ? '' : ' (not voting)'}
           </span>

@@ -1,0 +1,116 @@
+#!/usr/bin/python3
+"""
+Research (issue 7): compare verdict policies offline on the per-witness columns of scores.csv
+files that `dede scan --witnesses dede,density,lookalike --out <dir>/scores.csv` wrote, so a
+policy costs seconds instead of a scan per fixture.
+
+    /usr/bin/python3 scripts/research/policy-lab.py <root> case=labels.csv|none ...
+
+<root>/<case>/scores.csv is read; labels give AUROC and TPR at 5% FPR. Each witness is
+calibrated as witnesses.ts calibrates it (robust z: median and 1.4826 MAD of log(score), or of
+log(2 / (1 - similarity)) for density), the tail gate as witnesses.ts applies it (a witness
+votes when >= 1% of images pass z(1%)), and the verdict is the max z over the voting witnesses
+of a subset, flagged above z(alpha). Variants: `a/m` splits alpha over the voting witnesses;
+`tail>=q max` keeps only the voters whose tail share is at least q x the heaviest one's (q = 1:
+the one witness with the heaviest tail). Needs numpy only.
+"""
+import csv, itertools, math, sys
+import numpy as np
+
+
+def ztail(alpha):
+    # inverse normal upper tail by bisection (no scipy here)
+    lo, hi = 0.0, 10.0
+    for _ in range(80):
+        mid = (lo + hi) / 2
+        if 0.5 * math.erfc(mid / math.sqrt(2)) > alpha:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def auroc(s, y):
+    y = np.asarray(y, bool)
+    if y.all() or not y.any():
+        return None
+    from_rank = np.empty(len(s))  # ranks, averaged over ties
+    order = np.argsort(s, kind='mergesort')
+    ss = s[order]
+    i = 0
+    while i < len(s):
+        j = i
+        while j + 1 < len(s) and ss[j + 1] == ss[i]:
+            j += 1
+        from_rank[order[i:j + 1]] = (i + j) / 2 + 1
+        i = j + 1
+    npos = y.sum()
+    return (from_rank[y].sum() - npos * (npos + 1) / 2) / (npos * (len(y) - npos))
+
+
+def tpr_at(s, y, fpr=0.05):
+    y = np.asarray(y, bool)
+    if y.all() or not y.any():
+        return None
+    cut = np.quantile(s[~y], 1 - fpr)
+    return float((s[y] > cut).mean())
+
+
+def rz(v):
+    med = np.median(v)
+    return (v - med) / max(1.4826 * np.median(np.abs(v - med)), 1e-12)
+
+
+def load(root, case, labels):
+    rows = list(csv.DictReader(open(f'{root}/{case}/scores.csv')))
+    files = [r['file'] for r in rows]
+    z = {}
+    for w in ('dede', 'density', 'lookalike'):
+        if w not in rows[0]:
+            continue
+        v = np.array([float(r[w]) for r in rows])
+        z[w] = rz(np.log(2 / np.maximum(1 - v, 1e-6)) if w == 'density' else np.log(np.maximum(v, 1e-12)))
+    y = None
+    if labels != 'none':
+        lab = {r['file']: r['poisoned'] in ('1', 'true') for r in csv.DictReader(open(labels))}
+        y = np.array([lab[f] for f in files])
+    return z, y
+
+
+def main():
+    root = sys.argv[1]
+    cases = [a.split('=', 1) for a in sys.argv[2:]]
+    gate = ztail(0.01)
+    data = {c: load(root, c, l) for c, l in cases}
+    names = ('dede', 'density', 'lookalike')
+    subsets = [s for r in (1, 2, 3) for s in itertools.combinations(names, r)]
+    print('policy'.ljust(34) + ''.join(c.ljust(24) for c, _ in cases))
+    for alpha_total, split, keep in ((0.005, False, 0.0), (0.005, True, 0.0), (0.005, False, 1.0), (0.005, False, 0.5)):
+        for sub in subsets:
+            if keep and len(sub) == 1:
+                continue
+            label = '+'.join(sub) + (' a/m' if split else '') + (f' tail>={keep:g}max' if keep else '')
+            cells = []
+            for c, _ in cases:
+                z, y = data[c]
+                ws = [w for w in sub if w in z]
+                if not ws:
+                    cells.append('-')
+                    continue
+                share = {w: (z[w] > gate).mean() for w in ws}
+                votes = [w for w in ws if share[w] >= 0.01] or ws
+                if keep:  # only the witnesses whose tail share is within `keep` of the heaviest
+                    top = max(share[w] for w in votes)
+                    votes = [w for w in votes if share[w] >= keep * top]
+                a = alpha_total / len(votes) if split else alpha_total
+                comb = np.max([z[w] for w in votes], 0)
+                fl = (comb > ztail(a)).mean()
+                au = auroc(comb, y) if y is not None else None
+                t = tpr_at(comb, y) if y is not None else None
+                cell = f'{au:.3f}/{t:.2f}/{100 * fl:.1f}%' if au is not None else f'-/{100 * fl:.1f}%'
+                cells.append(cell + ('' if len(votes) == len(ws) else '*'))
+            print(label.ljust(34) + ''.join(x.ljust(24) for x in cells))
+    print('cells: verdict AUROC / TPR at 5% FPR / flagged share; * = a witness of the subset not voting (tail gate)')
+
+
+main()

@@ -1,0 +1,125 @@
+/**
+ * The look-alike witness: DeDe's question asked without a decoder. A backdoored encoder maps a
+ * triggered image near the attacker's target, so the images whose *embeddings* are nearest to
+ * it are target-like images that do not look like it; a clean image's embedding neighbours look
+ * like it. The score compares the two neighbourhoods of each image in pixel space:
+ *
+ *   score_i = mean ||x_i - x_j||^2 over the k embedding-nearest j (cosine)
+ *           / mean ||x_i - x_j||^2 over the 2k pixel-nearest j
+ *
+ * The denominator is the best the folder can do for that image, so a busy texture (far from
+ * everything) is not suspicious for being busy. Unlike the density witness it holds when a
+ * stealthy attack (DRUPE) spreads the triggered embeddings over the clean distribution: they
+ * still land among images that look different. It does not see a small patch trigger whose
+ * images keep their own neighbourhood (README "Detection"); with small k the denominator's few
+ * pixel neighbours let a pixel outlier through, so k stays >= 50 (measured in the scoring lab).
+ *
+ * Pixels are the images at the decoder's size (`TrainData.images`). Above `maxReference`
+ * images, both neighbourhoods are searched in one seeded reference sample of that size, which
+ * bounds the cost at n x maxReference x (3 s^2 + dim), spent in matMuls.
+ */
+import type { Embeddings, ImageBatch } from './types';
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from './model/rng';
+import { gatherRows } from './model/batch';
+import { unitRows } from './density';
+import { checkStop, yieldToLoop, EtaClock, type JobHooks } from './progress';
+
+export interface LookalikeOptions {
+  /** Embedding neighbours per image (the pixel pool in the denominator is 2k). */
+  k: number;
+  /** Above this many images, neighbours are searched in a seeded reference sample of this size. */
+  maxReference: number;
+}
+
+export const DEFAULT_LOOKALIKE: LookalikeOptions = { k: 50, maxReference: 2000 };
+
+/** Random stream key of the reference sample (apart from folds 101, power 103, donors 107, density 109). */
+const REFERENCE_STREAM = 113;
+
+/** Rows per matMul block (and between progress reports and cancellation checks). */
+const BLOCK = 256;
+
+/** Mean of the `count` smallest values of `v` (sorts `v` in place). */
+function meanSmallest(v: Float32Array, count: number): number {
+  v.sort();
+  let s = 0;
+  for (let j = 0; j < count; j++) s += v[j];
+  return s / count;
+}
+
+/**
+ * Look-alike score of every image (see the file comment). k is capped so that the pixel pool
+ * (2k) fits in the reference less the image itself; fewer than 3 images score 1.
+ */
+export async function lookalikeScores(
+  images: ImageBatch,
+  emb: Embeddings,
+  opts: LookalikeOptions = DEFAULT_LOOKALIKE,
+  seed = 0,
+  hooks: JobHooks = {},
+): Promise<Float32Array> {
+  const n = images.count;
+  if (emb.count !== n) throw new Error(`look-alike witness: ${n} images but ${emb.count} embeddings`);
+  const out = new Float32Array(n).fill(1);
+  if (n < 3) return out;
+  const len = images.size * images.size * 3;
+  const d = emb.dim;
+  const x = images.data;
+  const u = unitRows(emb);
+  const reference =
+    n > opts.maxReference ? Int32Array.from(Rng.derive(seed, REFERENCE_STREAM).permutation(n).subarray(0, opts.maxReference)) : Int32Array.from({ length: n }, (_, i) => i);
+  const k = Math.max(1, Math.min(opts.k, Math.floor((reference.length - 1) / 2)));
+  const m = reference.length;
+  // Pairwise products by matMul in row blocks (XNNPACK on wasm): ||a - b||^2 = |a|^2 + |b|^2 - 2 a.b.
+  const norms = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = i * len; j < (i + 1) * len; j++) s += x[j] * x[j];
+    norms[i] = s;
+  }
+  const refPixelsT = tf.tidy(() => tf.tensor2d(gatherRows(x, len, Array.from(reference)), [m, len]).transpose());
+  const refUnitT = tf.tidy(() => tf.tensor2d(gatherRows(u, d, Array.from(reference)), [m, d]).transpose());
+  const sims = new Float32Array(m);
+  const dists = new Float32Array(m);
+  const order = new Int32Array(m);
+  const clock = new EtaClock(n);
+  try {
+    for (let b = 0; b < n; b += BLOCK) {
+      const rows = Math.min(BLOCK, n - b);
+      const [dotX, dotU] = tf.tidy(() => [
+        tf.matMul(tf.tensor2d(x.subarray(b * len, (b + rows) * len), [rows, len]), refPixelsT),
+        tf.matMul(tf.tensor2d(u.subarray(b * d, (b + rows) * d), [rows, d]), refUnitT),
+      ]);
+      const [gx, gu] = [(await dotX.data()) as Float32Array, (await dotU.data()) as Float32Array];
+      dotX.dispose();
+      dotU.dispose();
+      for (let r = 0; r < rows; r++) {
+        const i = b + r;
+        let c = 0;
+        for (let q = 0; q < m; q++) {
+          const o = reference[q];
+          if (o === i) continue;
+          sims[c] = gu[r * m + q];
+          dists[c] = Math.max(0, norms[i] + norms[o] - 2 * gx[r * m + q]);
+          order[c] = c;
+          c++;
+        }
+        // The k embedding-nearest: highest cosine first, ties by reference order (deterministic).
+        const near = order.subarray(0, c).sort((p, q) => sims[q] - sims[p] || p - q);
+        let viaEmbedding = 0;
+        for (let j = 0; j < k; j++) viaEmbedding += dists[near[j]];
+        viaEmbedding /= k;
+        const best = meanSmallest(dists.subarray(0, c), 2 * k);
+        out[i] = viaEmbedding / Math.max(best, 1e-12);
+      }
+      hooks.onProgress?.({ phase: 'scoring', done: b + rows, total: n, etaSeconds: clock.eta(b + rows) });
+      checkStop(hooks);
+      await yieldToLoop();
+    }
+  } finally {
+    refPixelsT.dispose();
+    refUnitT.dispose();
+  }
+  return out;
+}
