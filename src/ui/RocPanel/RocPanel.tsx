@@ -53,12 +53,13 @@ export function RocPanel({ verdicts }: { verdicts: Verdicts }) {
   if (!metrics) {
     return (
       <div className="roc-panel__hint">
-        <strong>No ground truth loaded.</strong> The score is the strongest of two witnesses, each calibrated against
-        the bulk of this folder (a robust z): DeDe&rsquo;s rebuild, scored as the image&rsquo;s own rebuild error over
-        its best rebuild from another image&rsquo;s embedding (a triggered image&rsquo;s embedding describes the target,
-        so a stranger&rsquo;s rebuilds it as well), and how close its embedding&rsquo;s neighbours are (a backdoor
-        that sends triggered images to one target makes near-duplicates). To measure the detection (ROC, AUROC, TPR
-        and FPR at the threshold), add a labels CSV with columns <code>file,poisoned</code> under Inputs.
+        <strong>No ground truth loaded.</strong> Three witnesses score each image, each calibrated against the bulk
+        of this folder (a robust z): DeDe&rsquo;s rebuild, scored as the image&rsquo;s own rebuild error over its best
+        rebuild from another image&rsquo;s embedding (a triggered image&rsquo;s embedding describes the target, so a
+        stranger&rsquo;s rebuilds it as well); how close its embedding&rsquo;s neighbours are (a backdoor that sends
+        triggered images to one target makes near-duplicates); and whether the images with the nearest embeddings
+        look like it. The witness with the heaviest upper tail gives the score. To measure the detection (ROC, AUROC,
+        TPR and FPR at the threshold), add a labels CSV with columns <code>file,poisoned</code> under Inputs.
         <p className="roc-panel__caveat">
           Read scores with care: a stealthy backdoor that spreads its triggered embeddings defeats the neighbourhood
           witness, and DeDe&rsquo;s witness is weaker after the few minutes of training a CPU allows. A low score is
