@@ -102,6 +102,8 @@ def main():
                 if keep:  # only the witnesses whose tail share is within `keep` of the heaviest
                     top = max(share[w] for w in votes)
                     votes = [w for w in votes if share[w] >= keep * top]
+                    if keep == 1.0:  # ties go to the first listed, as witnesses.ts breaks them
+                        votes = votes[:1]
                 a = alpha_total / len(votes) if split else alpha_total
                 comb = np.max([z[w] for w in votes], 0)
                 fl = (comb > ztail(a)).mean()

@@ -120,9 +120,9 @@ Scoring and verdict:
   --statistic min|mean   how those R errors are summarised (default ${DEFAULT_SCORE.statistic})
   --witnesses LIST       any of dede, density, lookalike, comma-separated (default
                          ${DEFAULT_SCORE.witnesses.join(',')}; raw: dede): density = similarity to the
-                         20th-nearest embedding; lookalike = pixel distance to the 50 embedding-
-                         nearest images / to the 100 pixel-nearest; the score column is then the
-                         largest calibrated z over the witnesses
+                         20th-nearest embedding; lookalike = pixel distance (each image's mean
+                         removed) to the 100 embedding-nearest images / to the 200 pixel-nearest;
+                         the score column is then the z of the witness that speaks (--combine)
   --combine max|heaviest how voting witnesses make the verdict (default ${DEFAULT_SCORE.combine}): max = the
                          largest z over every witness with an excess tail; heaviest = only the
                          witness with the most images in its upper tail speaks

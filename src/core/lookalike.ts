@@ -7,12 +7,15 @@
  *   score_i = mean ||x_i - x_j||^2 over the k embedding-nearest j (cosine)
  *           / mean ||x_i - x_j||^2 over the 2k pixel-nearest j
  *
+ * with each image's mean value removed first (`centre`, the default).
+ *
  * The denominator is the best the folder can do for that image, so a busy texture (far from
  * everything) is not suspicious for being busy. Unlike the density witness it holds when a
  * stealthy attack (DRUPE) spreads the triggered embeddings over the clean distribution: they
  * still land among images that look different. It does not see a small patch trigger whose
  * images keep their own neighbourhood (README "Detection"); with small k the denominator's few
- * pixel neighbours let a pixel outlier through, so k stays >= 50 (measured in the scoring lab).
+ * pixel neighbours let a pixel outlier through, so k stays >= 50 (measured in the scoring lab;
+ * the default is 100).
  *
  * Pixels are the images at the decoder's size (`TrainData.images`). Above `maxReference`
  * images, both neighbourhoods are searched in one seeded reference sample of that size, which
@@ -30,9 +33,15 @@ export interface LookalikeOptions {
   k: number;
   /** Above this many images, neighbours are searched in a seeded reference sample of this size. */
   maxReference: number;
+  /**
+   * Compare images with their own mean value removed (brightness), so a global brightness or
+   * contrast shift (a blended trigger adds one) is not what makes two images differ.
+   */
+  centre: boolean;
 }
 
-export const DEFAULT_LOOKALIKE: LookalikeOptions = { k: 50, maxReference: 2000 };
+/** k = 100, centred: measured against k = 30/50/100, uncentred, pooled and contrast-normalised (README "Detection"). */
+export const DEFAULT_LOOKALIKE: LookalikeOptions = { k: 100, maxReference: 2000, centre: true };
 
 /** Random stream key of the reference sample (apart from folds 101, power 103, donors 107, density 109). */
 const REFERENCE_STREAM = 113;
@@ -71,12 +80,19 @@ export async function lookalikeScores(
     n > opts.maxReference ? Int32Array.from(Rng.derive(seed, REFERENCE_STREAM).permutation(n).subarray(0, opts.maxReference)) : Int32Array.from({ length: n }, (_, i) => i);
   const k = Math.max(1, Math.min(opts.k, Math.floor((reference.length - 1) / 2)));
   const m = reference.length;
-  // Pairwise products by matMul in row blocks (XNNPACK on wasm): ||a - b||^2 = |a|^2 + |b|^2 - 2 a.b.
+  // Pairwise products by matMul in row blocks (XNNPACK on wasm): ||a - b||^2 = |a|^2 + |b|^2 - 2 a.b,
+  // and with each image's mean removed, minus len (mean_a - mean_b)^2.
   const norms = new Float32Array(n);
+  const means = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let j = i * len; j < (i + 1) * len; j++) s += x[j] * x[j];
+    let t = 0;
+    for (let j = i * len; j < (i + 1) * len; j++) {
+      s += x[j] * x[j];
+      t += x[j];
+    }
     norms[i] = s;
+    means[i] = opts.centre ? t / len : 0;
   }
   const refPixelsT = tf.tidy(() => tf.tensor2d(gatherRows(x, len, Array.from(reference)), [m, len]).transpose());
   const refUnitT = tf.tidy(() => tf.tensor2d(gatherRows(u, d, Array.from(reference)), [m, d]).transpose());
@@ -101,7 +117,7 @@ export async function lookalikeScores(
           const o = reference[q];
           if (o === i) continue;
           sims[c] = gu[r * m + q];
-          dists[c] = Math.max(0, norms[i] + norms[o] - 2 * gx[r * m + q]);
+          dists[c] = Math.max(0, norms[i] + norms[o] - 2 * gx[r * m + q] - len * (means[i] - means[o]) ** 2);
           order[c] = c;
           c++;
         }

@@ -22,9 +22,9 @@
  * - 'heaviest' (default): only the voter with the heaviest upper tail (largest share above
  *   z(TAIL_GATE_ALPHA), i.e. the largest excess of suspicious images) speaks; its z is the
  *   score. Measured on every fixture (README "Detection"), the max below lets a weaker witness's
- *   tail in: DRUPE-style 0.893 under max against 0.926 from the look-alike witness it follows,
- *   and on the clean-encoder controls each extra voter adds its own false alarms (blended
- *   control 4.4% flagged under max, 2.8% here). On a clean folder it is the witness with the
+ *   tail in: DRUPE-style 0.953 under max against 0.972 from the look-alike witness it follows,
+ *   and each extra voter adds its own false alarms (blended control 3.3% flagged under max,
+ *   1.5% here; patch control 4.1% against 1.9%). On a clean folder it is the witness with the
  *   noisiest tail, so its false alarms are one witness's, not the sum.
  * - 'max': the largest z over the voters (pyod's "maximization").
  * An image is flagged when the combined score passes the threshold, and `flaggedBy` says which

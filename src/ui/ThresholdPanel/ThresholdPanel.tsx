@@ -128,7 +128,7 @@ export function ThresholdPanel({ verdicts }: { verdicts: Verdicts }) {
           {rule.kind === 'tail' && manual === null && (
             <span className="count__label" data-testid="expected-false-alarms">
               nominally about {(rule.alpha * counts.total * witnesses).toFixed(1)} of them would be flagged on a folder
-              without poison too ({rule.alpha} per voting witness; measured on the bundled controls: 4-6 times that)
+              without poison too ({rule.alpha} per voting witness; measured on the bundled controls: 2-4 times that)
             </span>
           )}
         </div>
