@@ -73,7 +73,7 @@ describe('runScan', () => {
     });
     const phases = [...new Set(events.map((e) => e.phase))];
     // Decoding and embedding run chunk by chunk (pipeline.prepareImages), reported as 'embedding'.
-    expect(phases).toEqual(['embedding', 'training', 'scoring', 'power']);
+    expect(phases).toEqual(['embedding', 'training', 'power', 'scoring']);
     for (const phase of phases) {
       const seq = events.filter((e) => e.phase === phase);
       for (let i = 1; i < seq.length; i++) expect(seq[i].done).toBeGreaterThanOrEqual(seq[i - 1].done);

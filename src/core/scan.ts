@@ -193,15 +193,16 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
     }
 
     const scoreOpts = { ...input.score, seed: input.train.seed };
-    // The raw DeDe error comes out of the counterfactual pass's own rebuilds (one pass, not two).
-    const ws = await timed('scoring', () => computeWitnesses(set, suspectData, null, scoreOpts, hooks));
-    const raw = ws.raw;
-    const scores = ws.score;
+    // Power first: DeDe's witness votes only with a decoder that works (witnesses.ts).
     const power =
       input.power === false
         ? null
         : await timed('power', () => decoderPower(set, suspectData, scoreOpts, aux !== null, hooks, input.power || undefined));
     if (power?.warning) hooks.onNote?.(`warning: ${power.warning}`);
+    // The raw DeDe error comes out of the counterfactual pass's own rebuilds (one pass, not two).
+    const ws = await timed('scoring', () => computeWitnesses(set, suspectData, null, scoreOpts, hooks, power?.auroc ?? null));
+    const raw = ws.raw;
+    const scores = ws.score;
 
     const threshold = scanThreshold(scores, input.rule, subset, { calibrated: ws.calibrated });
     const flagged = Array.from(scores, (s) => isFlagged(s, threshold));

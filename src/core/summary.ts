@@ -4,7 +4,7 @@
  */
 import { MODEL_PRESETS, formatRule } from './options';
 import type { ScanResult } from './scan';
-import { WITNESS_LABELS } from './witnesses';
+import { WITNESS_LABELS, notVotingReason } from './witnesses';
 import type { TriggerHint } from './evidence';
 
 export const SUMMARY_VERSION = 1;
@@ -65,7 +65,11 @@ export function scanSummary(r: ScanResult) {
     metrics: r.metrics,
     rebuildCollapse: r.rebuildCollapse === null ? null : round(r.rebuildCollapse, 4),
     verdict: {
-      score: r.calibrated ? 'max calibrated z over the witnesses' : 'raw DeDe error (sum of squared error)',
+      score: !r.calibrated
+        ? 'raw DeDe error (sum of squared error)'
+        : r.score.combine === 'heaviest'
+          ? 'calibrated z of the voting witness with the heaviest upper tail'
+          : 'max calibrated z over the voting witnesses',
       expectedFalseAlarms: r.expectedFalseAlarms === null ? null : round(r.expectedFalseAlarms, 2),
       rawAuroc: r.rawAuroc === null ? null : round(r.rawAuroc, 4),
       witnesses: r.witnesses.map((w) => ({
@@ -74,6 +78,9 @@ export function scanSummary(r: ScanResult) {
         flagged: w.flagged,
         votes: w.votes,
         tailShare: w.tailShare === null ? null : round(w.tailShare, 4),
+        outvotedBy: w.outvotedBy,
+        lowPower: w.lowPower === null ? null : round(w.lowPower, 4),
+        notVoting: notVotingReason(w),
         fit: { median: round(w.fit.median, 4), sigma: round(w.fit.sigma, 4) },
         auroc: w.auroc === null ? null : round(w.auroc, 4),
         tprAt5Fpr: w.tprAt5Fpr === null ? null : round(w.tprAt5Fpr, 4),

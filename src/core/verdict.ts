@@ -30,6 +30,8 @@ export interface WitnessReport {
   tailShare: number | null;
   /** The witness whose heavier tail took this one's vote (combine: 'heaviest'), else null. */
   outvotedBy: WitnessName | null;
+  /** DeDe only: the decoder power when below the vote's minimum (it then does not vote), else null. */
+  lowPower: number | null;
   /** With labels: AUROC and TPR at 5% FPR of this witness alone. */
   auroc: number | null;
   tprAt5Fpr: number | null;
@@ -75,6 +77,7 @@ export function witnessVerdict(
       votes: w.votes !== false,
       tailShare: w.tailShare ?? null,
       outvotedBy: w.outvotedBy ?? null,
+      lowPower: w.lowPower ?? null,
       flagged: ws.calibrated ? flaggedBy.filter((by) => by.includes(w.name)).length : null,
       auroc: sub && labelled ? auroc(sub, labelled.labels) : null,
       tprAt5Fpr: sub && labelled ? tprAtFpr(sub, labelled.labels, 0.05) : null,

@@ -16,7 +16,10 @@
  * TAIL_GATE_ALPHA x n images above z(TAIL_GATE_ALPHA)): such a witness holds no excess of
  * suspicious images, only noise. A DRUPE-style backdoor does exactly this to the neighbourhood
  * witness (its triggered embeddings are spread out, so none stand out as dense). When no
- * witness passes the gate, all do.
+ * witness passes the gate, all do. DeDe's witness also needs a decoder that works: when the
+ * decoder power (power.ts) is below LOW_POWER it does not vote. Measured: trained 4 epochs
+ * instead of 12, its power was 0.64 and its score's upper tail heavy on clean images too (11.2%
+ * above z(1%) on the DRUPE-style control), which took the verdict and flagged 9.8% of a control.
  *
  * The combined score, `combine`:
  * - 'heaviest' (default): only the voter with the heaviest upper tail (largest share above
@@ -38,6 +41,7 @@ import type { JobHooks } from './progress';
 import { counterfactualScores } from './counterfactual';
 import { DEFAULT_DENSITY, neighbourSimilarity } from './density';
 import { DEFAULT_LOOKALIKE, lookalikeScores } from './lookalike';
+import { LOW_POWER } from './power';
 import { robustZ, tailZ, type RobustFit } from './calibrate';
 
 export type WitnessName = 'dede' | 'density' | 'lookalike';
@@ -55,8 +59,9 @@ export const WITNESS_LABELS: Record<WitnessName, string> = {
  * Why a witness does not vote, in words (one wording for the CLI, the report and the app), or
  * null when it votes.
  */
-export function notVotingReason(w: { votes: boolean; tailShare: number | null; outvotedBy?: WitnessName | null }): string | null {
+export function notVotingReason(w: { votes: boolean; tailShare: number | null; outvotedBy?: WitnessName | null; lowPower?: number | null }): string | null {
   if (w.votes) return null;
+  if (w.lowPower != null) return `not voting: the decoder's power is ${w.lowPower.toFixed(3)} (< ${LOW_POWER}), too weak to tell an image's own embedding from another's; train longer`;
   if (w.outvotedBy) return `not voting: ${WITNESS_LABELS[w.outvotedBy]} has the heavier upper tail (${(100 * (w.tailShare ?? 0)).toFixed(1)}% of images above z(1%) here)`;
   return `not voting: ${(100 * (w.tailShare ?? 0)).toFixed(1)}% of images above z(1%), no excess over its bulk fit`;
 }
@@ -77,6 +82,8 @@ export interface Witness {
   votes: boolean;
   /** With `combine: 'heaviest'`: the witness whose heavier tail took this one's vote, else null. */
   outvotedBy?: WitnessName | null;
+  /** DeDe only: the decoder power when it is below LOW_POWER (the witness then does not vote), else null. */
+  lowPower?: number | null;
 }
 
 /** How the voting witnesses are combined (ScoreOptions.combine). */
@@ -104,7 +111,7 @@ function witness(name: WitnessName, score: Float32Array, scale: (v: number) => n
   const cut = tailZ(TAIL_GATE_ALPHA);
   let above = 0;
   for (const v of z) if (v > cut) above++;
-  return { name, score, z, fit, tailShare: z.length ? above / z.length : 0, votes: true, outvotedBy: null };
+  return { name, score, z, fit, tailShare: z.length ? above / z.length : 0, votes: true, outvotedBy: null, lowPower: null };
 }
 
 /**
@@ -113,11 +120,13 @@ function witness(name: WitnessName, score: Float32Array, scale: (v: number) => n
  * `outvotedBy` it; ties go to the first listed).
  */
 export function gateWitnesses(witnesses: Witness[], combine: Combine = 'max'): void {
+  const able = witnesses.filter((w) => w.lowPower == null);
+  const pool = able.length > 0 ? able : witnesses;
   for (const w of witnesses) {
-    w.votes = w.tailShare >= TAIL_GATE_ALPHA;
+    w.votes = pool.includes(w) && w.tailShare >= TAIL_GATE_ALPHA;
     w.outvotedBy = null;
   }
-  if (!witnesses.some((w) => w.votes)) for (const w of witnesses) w.votes = true;
+  if (!witnesses.some((w) => w.votes)) for (const w of pool) w.votes = true;
   if (combine === 'heaviest') {
     const voters = witnesses.filter((w) => w.votes);
     const top = voters.reduce((a, b) => (b.tailShare > a.tailShare ? b : a));
@@ -140,6 +149,8 @@ export async function computeWitnesses(
   rawGiven: Float32Array | null,
   score: ScoreOptions & { seed: number },
   hooks: JobHooks = {},
+  /** The decoders' power (power.ts) when measured: below LOW_POWER, DeDe's witness does not vote. */
+  decoderPower: number | null = null,
 ): Promise<WitnessSet> {
   const witnesses: Witness[] = [];
   let bestDonor: Int32Array | null = null;
@@ -164,6 +175,8 @@ export async function computeWitnesses(
   }
   if (witnesses.length === 0) throw new Error(`no witness selected: use one or more of ${WITNESS_NAMES.join(', ')}`);
   const rawOnly = score.kind === 'raw' && witnesses.length === 1 && witnesses[0].name === 'dede';
+  const dede = witnesses.find((w) => w.name === 'dede');
+  if (dede && decoderPower !== null && decoderPower < LOW_POWER) dede.lowPower = decoderPower;
   if (!rawOnly) gateWitnesses(witnesses, score.combine);
   const combined = rawOnly ? raw! : maxZ(witnesses.filter((w) => w.votes));
   return { witnesses, score: combined, calibrated: !rawOnly, raw: raw!, bestDonor };

@@ -116,6 +116,8 @@ export interface RunWitness {
   votes: boolean;
   /** The witness whose heavier tail took this one's vote (combine: 'heaviest'), else null. */
   outvotedBy: WitnessName | null;
+  /** DeDe only: the decoder power when below the vote's minimum, else null. */
+  lowPower: number | null;
 }
 
 /** One gallery sample as the encoder's space shows it: input | reconstruction | error heatmap. */

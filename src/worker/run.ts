@@ -110,15 +110,16 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
     emit({ type: 'phase', phase: 'scoring' });
     t = clock();
     const scoreOpts = { ...settings.score, seed: settings.train.seed };
-    const ws = await computeWitnesses(set, suspect.data, null, scoreOpts, hooks);
+    // Power first: DeDe's witness votes only with a decoder that works (core/witnesses.ts).
+    const power = await decoderPower(set, suspect.data, scoreOpts, !crossFit, hooks);
+    timings.power = clock() - t;
+    t = clock();
+    const ws = await computeWitnesses(set, suspect.data, null, scoreOpts, hooks, power?.auroc ?? null);
     const raw = ws.raw;
     const scores = ws.score;
     const defaultThreshold = pickThreshold(scores, DEFAULT_RULE, undefined, { calibrated: ws.calibrated });
     const { families } = witnessVerdict(ws, Array.from(scores, (v) => isFlagged(v, defaultThreshold)), defaultThreshold, DEFAULT_RULE, null, suspect.data.emb);
     timings.scoring = clock() - t;
-    t = clock();
-    const power = await decoderPower(set, suspect.data, scoreOpts, !crossFit, hooks);
-    timings.power = clock() - t;
     if (power?.warning) emit({ type: 'notice', level: 'warn', message: power.warning });
     session.view = viewContext(set, suspect.data, pre, settings, heatScaleFor(raw, rebuild * rebuild), ws.bestDonor);
     return result('done', {
@@ -134,7 +135,7 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
       auxSkipped: train === suspect ? [] : train.loaded.skipped,
       raw,
       calibrated: ws.calibrated,
-      witnesses: ws.witnesses.map(({ name, score, z, fit, tailShare, votes, outvotedBy }) => ({ name, score, z, fit, tailShare, votes, outvotedBy: outvotedBy ?? null })),
+      witnesses: ws.witnesses.map(({ name, score, z, fit, tailShare, votes, outvotedBy, lowPower }) => ({ name, score, z, fit, tailShare, votes, outvotedBy: outvotedBy ?? null, lowPower: lowPower ?? null })),
       bestDonor: ws.bestDonor,
       families,
     });
