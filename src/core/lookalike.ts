@@ -26,7 +26,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from './model/rng';
 import { gatherRows } from './model/batch';
 import { unitRows } from './density';
-import { checkStop, yieldToLoop, EtaClock, type JobHooks } from './progress';
+import { checkStop, yieldToLoop, type JobHooks } from './progress';
 
 export interface LookalikeOptions {
   /** Embedding neighbours per image (the pixel pool in the denominator is 2k). */
@@ -46,7 +46,7 @@ export const DEFAULT_LOOKALIKE: LookalikeOptions = { k: 100, maxReference: 2000,
 /** Random stream key of the reference sample (apart from folds 101, power 103, donors 107, density 109). */
 const REFERENCE_STREAM = 113;
 
-/** Rows per matMul block (and between progress reports and cancellation checks). */
+/** Rows per matMul block (and between cancellation checks). */
 const BLOCK = 256;
 
 /** Mean of the `count` smallest values of `v` (sorts `v` in place). */
@@ -99,7 +99,6 @@ export async function lookalikeScores(
   const sims = new Float32Array(m);
   const dists = new Float32Array(m);
   const order = new Int32Array(m);
-  const clock = new EtaClock(n);
   try {
     for (let b = 0; b < n; b += BLOCK) {
       const rows = Math.min(BLOCK, n - b);
@@ -129,7 +128,8 @@ export async function lookalikeScores(
         const best = meanSmallest(dists.subarray(0, c), 2 * k);
         out[i] = viaEmbedding / Math.max(best, 1e-12);
       }
-      hooks.onProgress?.({ phase: 'scoring', done: b + rows, total: n, etaSeconds: clock.eta(b + rows) });
+      // No progress events: 'scoring' already reached its total in the DeDe pass, and progress
+      // never goes back; this pass takes 1-2 s per 1,000 images at 32 px here.
       checkStop(hooks);
       await yieldToLoop();
     }
