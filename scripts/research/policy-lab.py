@@ -12,10 +12,16 @@ log(2 / (1 - similarity)) for density), the tail gate as witnesses.ts applies it
 votes when >= 1% of images pass z(1%)), and the verdict is the max z over the voting witnesses
 of a subset, flagged above z(alpha). Variants: `a/m` splits alpha over the voting witnesses;
 `tail>=q max` keeps only the voters whose tail share is at least q x the heaviest one's (q = 1:
-the one witness with the heaviest tail). Needs numpy only.
+the one witness with the heaviest tail, ties to the first listed, as the default). DeDe's
+power gate (witnesses.ts) is not modelled: use scans whose decoder power is >= 0.7. Needs numpy only.
 """
-import csv, itertools, math, sys
+import csv, itertools, math, os, sys
 import numpy as np
+
+# auroc and rz (robust z of the log, as calibrate.ts) are score-lab.py's.
+_argv, sys.argv = sys.argv, sys.argv[:1]
+exec(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), 'score-lab.py')).read().split('\ndef main')[0])
+sys.argv = _argv
 
 
 def ztail(alpha):
@@ -30,35 +36,12 @@ def ztail(alpha):
     return (lo + hi) / 2
 
 
-def auroc(s, y):
-    y = np.asarray(y, bool)
-    if y.all() or not y.any():
-        return None
-    from_rank = np.empty(len(s))  # ranks, averaged over ties
-    order = np.argsort(s, kind='mergesort')
-    ss = s[order]
-    i = 0
-    while i < len(s):
-        j = i
-        while j + 1 < len(s) and ss[j + 1] == ss[i]:
-            j += 1
-        from_rank[order[i:j + 1]] = (i + j) / 2 + 1
-        i = j + 1
-    npos = y.sum()
-    return (from_rank[y].sum() - npos * (npos + 1) / 2) / (npos * (len(y) - npos))
-
-
 def tpr_at(s, y, fpr=0.05):
     y = np.asarray(y, bool)
     if y.all() or not y.any():
         return None
     cut = np.quantile(s[~y], 1 - fpr)
     return float((s[y] > cut).mean())
-
-
-def rz(v):
-    med = np.median(v)
-    return (v - med) / max(1.4826 * np.median(np.abs(v - med)), 1e-12)
 
 
 def load(root, case, labels):
@@ -69,7 +52,8 @@ def load(root, case, labels):
         if w not in rows[0]:
             continue
         v = np.array([float(r[w]) for r in rows])
-        z[w] = rz(np.log(2 / np.maximum(1 - v, 1e-6)) if w == 'density' else np.log(np.maximum(v, 1e-12)))
+        # rz takes the log itself: density's scale is log(2 / (1 - similarity)), the others' log(score)
+        z[w] = rz(2 / np.maximum(1 - v, 1e-6) if w == 'density' else v)
     y = None
     if labels != 'none':
         lab = {r['file']: r['poisoned'] in ('1', 'true') for r in csv.DictReader(open(labels))}
