@@ -94,8 +94,10 @@ export async function lookalikeScores(
     norms[i] = s;
     means[i] = opts.centre ? t / len : 0;
   }
-  const refPixelsT = tf.tidy(() => tf.tensor2d(gatherRows(x, len, Array.from(reference)), [m, len]).transpose());
-  const refUnitT = tf.tidy(() => tf.tensor2d(gatherRows(u, d, Array.from(reference)), [m, d]).transpose());
+  // The whole folder is the reference up to maxReference images: no copy then.
+  const sampled = m < n ? Array.from(reference) : null;
+  const refPixelsT = tf.tidy(() => tf.tensor2d(sampled ? gatherRows(x, len, sampled) : x, [m, len]).transpose());
+  const refUnitT = tf.tidy(() => tf.tensor2d(sampled ? gatherRows(u, d, sampled) : u, [m, d]).transpose());
   const sims = new Float32Array(m);
   const dists = new Float32Array(m);
   const order = new Int32Array(m);

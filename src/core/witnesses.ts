@@ -91,7 +91,7 @@ export type Combine = 'max' | 'heaviest';
 
 export interface WitnessSet {
   witnesses: Witness[];
-  /** The one ranking column: max z over witnesses, or the raw error with `kind: 'raw'`. */
+  /** The one ranking column: the voting witnesses' combined z (`combine`), or the raw error with `kind: 'raw'`. */
   score: Float32Array;
   /** True when `score` is in calibrated z units (the tail rule then reads it directly). */
   calibrated: boolean;
