@@ -37,6 +37,8 @@ test('the demo shows a detection within 60 s of the click (pre-trained decoders)
   const trainingFrom = await pageNow(page);
   // On wasm the second decoder trains in a nested worker on the other core.
   await expect(page.getByText('Training the 2 cross-fitted decoders on 2 cores at once')).toBeVisible();
+  // tfjs-wasm's scalar batched matMul is replaced by the engine's SIMD kernel (fastBatchMatMul.ts).
+  await expect(page.locator('.backend-line[data-backend="wasm"]')).toContainText('SIMD batched-matMul kernel');
   await expect(page.getByLabel('Probe reconstructions')).toBeVisible({ timeout: 10 * 60_000 });
   await shot(page, '03-training');
   await waitForPhase(page, 'scoring');

@@ -10,6 +10,7 @@ import os from 'node:os';
 
 import { createRequire } from 'node:module';
 import type { OrtRuntime } from '../core/encoder';
+import { installFastBatchMatMul } from '../core/model/fastBatchMatMul';
 
 /** Which ONNX runtime embeds: 'auto' = node when installed, else web. */
 export type OrtChoice = 'auto' | 'node' | 'web';
@@ -74,6 +75,7 @@ export function setupNodeBackend(): Promise<NodeBackend> {
       await tf.setBackend('cpu');
     }
     await tf.ready();
+    installFastBatchMatMul();
     return { tfjs: tf.getBackend(), ort: `wasm x${threads}`, fallbackReason };
   })();
   return ready;

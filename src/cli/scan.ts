@@ -23,6 +23,7 @@ import { ProgressPrinter, formatDuration } from './progress';
 import { checkOutputs, encoderFilePaths, writeAtomic } from './outputs';
 import { renderReport } from '../core/report';
 import { TOOL_VERSION } from './version';
+import { fastBatchMatMulActive } from '../core/model/fastBatchMatMul';
 
 async function loadWebpDecoder(): Promise<void> {
   const require = createRequire(import.meta.url);
@@ -80,7 +81,7 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     const store: EmbeddingStore = args.cache ? new DiskEmbeddingStore(defaultCacheDir(), warn) : new MemoryEmbeddingStore();
     const folds = aux ? 1 : args.train.folds;
     const slots = Math.min(foldSlots(folds), Math.max(0, (args.trainThreads ?? Infinity) - 1));
-    const backendName = `tfjs-${backend.tfjs}${slots > 0 ? ` x${slots + 1} training threads` : ''} + ${ortRt.name}`;
+    const backendName = `tfjs-${backend.tfjs}${fastBatchMatMulActive() ? ' (SIMD batched matMul)' : ''}${slots > 0 ? ` x${slots + 1} training threads` : ''} + ${ortRt.name}`;
     const t = args.train;
     say(`dede scan: ${suspect.files.length} files in ${args.images}${aux ? `, decoder trained on ${aux.files.length} files in ${args.aux}` : ''}`);
     const outs = encoder.info.outputs.length > 1 ? ` output ${encoder.info.outputName} (of ${encoder.info.outputs.map((o) => o.name).join(', ')})` : '';

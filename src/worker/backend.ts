@@ -9,6 +9,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 
+import { fastBatchMatMulActive, installFastBatchMatMul } from '../core/model/fastBatchMatMul';
 import { backendOrder, isSoftwareAdapter, type BackendChoice, type BackendName, type GpuAdapterReport } from './backendPolicy';
 
 export { BACKEND_CHOICES, backendOrder, type BackendChoice, type BackendName, type GpuAdapterReport } from './backendPolicy';
@@ -86,6 +87,7 @@ async function tryBackend(name: BackendName): Promise<boolean> {
     const probe = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)));
     const value = (await probe.data())[0];
     probe.dispose();
+    if (name === 'wasm') installFastBatchMatMul();
     return value === 2;
   } catch {
     return false;
@@ -101,7 +103,7 @@ function reasonFor(name: BackendName, choice: BackendChoice, adapter: GpuAdapter
     : adapter.software
       ? `the WebGPU adapter is software (${adapter.description}), not a GPU`
       : `WebGPU on ${adapter.description} failed to start`;
-  if (name === 'wasm') return `${why}; wasm is the fastest CPU backend`;
+  if (name === 'wasm') return `${why}; wasm is the fastest CPU backend${fastBatchMatMulActive() ? ', with the SIMD batched-matMul kernel' : ''}`;
   return name === first ? why : `${why}; ${first} could not start`;
 }
 
