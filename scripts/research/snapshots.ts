@@ -4,7 +4,7 @@
  * counterfactual score over several checkpoints of the same training run (a snapshot ensemble,
  * no extra training) rank the backdoor better than the last checkpoint alone?
  * Trains the default cross-fitted decoders once and scores after every `step` epochs; prints one
- * JSON line per checkpoint (that checkpoint alone, and the mean of log scores over the last
+ * JSON line per checkpoint (held-out decoder power, that checkpoint alone, and the mean of log scores over the last
  * 2, 3, 4 and all checkpoints from `from` on), so a window can be read at any end epoch.
  *
  *   npx tsx scripts/research/snapshots.ts <encoder> <images> <labels.csv> [end=20] [step=2] [from=4]
@@ -19,6 +19,7 @@ import { pickThreshold } from '../../src/core/threshold';
 import { robustZ } from '../../src/core/calibrate';
 import { fixtureData } from './fixture-data';
 import { ThreadFoldRunner, foldSlots } from '../../src/cli/foldRunner';
+import { decoderPower } from '../../src/core/power';
 
 const [encPath, root, labelsPath, endArg = '20', stepArg = '2', fromArg = '4'] = process.argv.slice(2);
 const end = Number(endArg), step = Number(stepArg), from = Number(fromArg);
@@ -52,7 +53,9 @@ for (let epochs = step; epochs <= end; epochs += step) {
   const w = await computeWitnesses(set, data, raw, { ...opts, witnesses: ['dede'] });
   const log = Float32Array.from(w.witnesses[0].score, (v) => Math.log(Math.max(v, 1e-12)));
   if (epochs >= from) logs.push({ epochs, log });
-  const out: Record<string, unknown> = { epochs, seconds: round((performance.now() - started) / 1000), single: metrics(log) };
+  // Held-out decoder power (label-free): a candidate signal for a stopping rule (issue 7 item 4).
+  const power = (await decoderPower(set, data, opts, true))?.auroc ?? null;
+  const out: Record<string, unknown> = { epochs, seconds: round((performance.now() - started) / 1000), power: power === null ? null : round(power), single: metrics(log) };
   for (const k of [2, 3, 4]) if (logs.length >= k) out[`last${k}`] = metrics(meanOf(logs.slice(-k).map((l) => l.log)));
   if (logs.length > 1) out.all = metrics(meanOf(logs.map((l) => l.log)));
   console.log(JSON.stringify(out));
