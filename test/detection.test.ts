@@ -8,10 +8,9 @@
  *   - DeDe's own witness is asserted where it carries the detection (the blended trigger,
  *     which no pixel statistic finds), not only the combined verdict;
  *   - on the DRUPE-style backdoor (spread target embeddings) the density witness must fail
- *     (AUROC < 0.75), so what finds it is not the BadEncoder shortcut. Its two scans ask the
- *     decoder-free witnesses only (--witnesses density,lookalike, one epoch): the default
- *     12-epoch pair would add about 8 minutes to CI, and neither witness depends on the
- *     decoder. At default settings the look-alike witness also speaks there (README "Detection").
+ *     (AUROC < 0.75), so what finds it is not the BadEncoder shortcut; the look-alike witness
+ *     speaks there. Its pair runs at the defaults like every other scan (the SIMD batched-matMul
+ *     kernel made the default pair affordable in CI: about 3 more minutes).
  * The scans run two at a time, each training its folds in one thread (tfjs-wasm uses one core),
  * to keep CI short.
  */
@@ -36,16 +35,14 @@ interface Case {
   extra?: string[];
 }
 
-const DECODER_FREE = ['--witnesses', 'density,lookalike', '--epochs', '1'];
-
 const CASES: Case[] = [
   { name: 'patch', encoder: path.join(DEMO, 'encoder.onnx'), images: path.join(DEMO, 'images'), labels: path.join(DEMO, 'labels.csv'), report: true },
   { name: 'patch-control', encoder: CLEAN_ENCODER, images: path.join(DEMO, 'images'), labels: path.join(DEMO, 'labels.csv') },
   { name: 'blended', encoder: path.join(FIX, 'blended', 'encoder.onnx'), images: path.join(FIX, 'blended', 'images'), labels: path.join(FIX, 'blended', 'labels.csv') },
   { name: 'blended-control', encoder: CLEAN_ENCODER, images: path.join(FIX, 'blended', 'images'), labels: path.join(FIX, 'blended', 'labels.csv') },
   { name: 'clean-folder', encoder: CLEAN_ENCODER, images: path.join(FIX, 'clean-images'), labels: null },
-  { name: 'drupe', encoder: path.join(FIX, 'drupe', 'encoder.onnx'), images: path.join(FIX, 'drupe', 'images'), labels: path.join(FIX, 'drupe', 'labels.csv'), extra: DECODER_FREE },
-  { name: 'drupe-control', encoder: CLEAN_ENCODER, images: path.join(FIX, 'drupe', 'images'), labels: path.join(FIX, 'drupe', 'labels.csv'), extra: DECODER_FREE },
+  { name: 'drupe', encoder: path.join(FIX, 'drupe', 'encoder.onnx'), images: path.join(FIX, 'drupe', 'images'), labels: path.join(FIX, 'drupe', 'labels.csv') },
+  { name: 'drupe-control', encoder: CLEAN_ENCODER, images: path.join(FIX, 'drupe', 'images'), labels: path.join(FIX, 'drupe', 'labels.csv') },
 ];
 
 const haveAll = CASES.every((c) => existsSync(c.encoder) && existsSync(c.images));
@@ -146,5 +143,9 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
     expect(s.metrics.auroc).toBeGreaterThanOrEqual(0.95);
     // With the clean encoder the same images raise no alarm and rank near chance.
     expect(summaries.get('drupe-control').metrics.auroc).toBeLessThan(0.7);
+    // DeDe's own witness has a signal there too (0.72-0.81 over two seeds), above its control's (0.58).
+    const dede = witness(s, 'dede').auroc;
+    expect(dede).toBeGreaterThanOrEqual(0.65);
+    expect(dede).toBeGreaterThan(witness(summaries.get('drupe-control'), 'dede').auroc + 0.05);
   });
 });
