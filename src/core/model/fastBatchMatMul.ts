@@ -112,7 +112,9 @@ export function installFastBatchMatMul(): boolean {
     const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
     const batch = Math.max(batchA, batchB);
     const sameOuter = ra === rb && a.shape.slice(0, -2).every((d, i) => d === b.shape[i]);
-    if ((batch <= 1 && !all2d) || a.dtype !== 'float32' || b.dtype !== 'float32' || !(sameOuter || batchA === 1 || batchB === 1)) {
+    // A re-created wasm backend has a new memory: this instance must not write into the old one.
+    const sameMemory = (be.wasm?.asm?.memory ?? be.wasm?.wasmMemory) === memory;
+    if (!sameMemory || (batch <= 1 && !all2d) || a.dtype !== 'float32' || b.dtype !== 'float32' || !(sameOuter || batchA === 1 || batchB === 1)) {
       return fallback(args);
     }
     const m = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
