@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { base64, esc, renderReport, type ReportInput } from './report';
+import { base64 } from './base64';
+import { esc, renderReport, type ReportInput } from './report';
 import type { ScanSummary } from './summary';
 
 describe('report helpers', () => {

@@ -12,6 +12,7 @@ import { denormalise } from './image/preprocess';
 import { heatRgba } from './image/heat';
 import type { RGB } from './options';
 import { notVotingReason } from './witnesses';
+import { base64 } from './base64';
 
 export interface ReportInput {
   summary: ScanSummary;
@@ -39,21 +40,6 @@ export function esc(text: unknown): string {
   return String(text)
     .replace(/[&<>"']/g, (c) => ESCAPES[c])
     .replace(/(http)(s?):/gi, '$1$2&#58;');
-}
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Base64 without Buffer or btoa (the same code in Node and the browser). */
-export function base64(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i];
-    const b = i + 1 < bytes.length ? bytes[i + 1] : 0;
-    const c = i + 2 < bytes.length ? bytes[i + 2] : 0;
-    const n = (a << 16) | (b << 8) | c;
-    out += B64[(n >> 18) & 63] + B64[(n >> 12) & 63] + (i + 1 < bytes.length ? B64[(n >> 6) & 63] : '=') + (i + 2 < bytes.length ? B64[n & 63] : '=');
-  }
-  return out;
 }
 
 /** An RGBA tile as an <img> with a PNG data URL, drawn `scale` times larger with crisp pixels. */

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeBase64, fastBatchMatMulActive, installFastBatchMatMul } from './fastBatchMatMul';
+import { decodeBase64 } from '../base64';
+import { fastBatchMatMulActive, installFastBatchMatMul } from './fastBatchMatMul';
 import { Rng } from './rng';
 
 /** Reference product by a plain triple loop: op(a)[b] x op(b)[b], batch broadcast from 1. */

@@ -16,6 +16,7 @@
  * 844 ms that way against 723 ms with XNNPACK's 2-D path, so it is not the default).
  */
 import * as tf from '@tensorflow/tfjs';
+import { decodeBase64 } from '../base64';
 import { BMM_SHARED_WASM_BASE64, BMM_WASM_BASE64 } from './kernels/bmm.wasm';
 
 interface BmmExports {
@@ -46,35 +47,15 @@ interface WasmBackendLike {
 
 let installed: 'fast' | 'unavailable' | null = null;
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** Standard base64 (with = padding) to bytes; src/core has no atob. */
-export function decodeBase64(b64: string): Uint8Array {
-  const clean = b64.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let bits = 0, acc = 0, at = 0;
-  for (let i = 0; i < clean.length; i++) {
-    const v = B64.indexOf(clean[i]);
-    if (v < 0) throw new Error(`invalid base64 character at ${i}`);
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[at++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out;
+/** DEDE_FAST_BMM in Node: '0' keeps tfjs's kernel, '2d' (research) sends 2-D products here too. */
+function envSetting(): string | undefined {
+  const g = globalThis as { process?: { env?: Record<string, string | undefined> } };
+  return g.process?.env?.DEDE_FAST_BMM;
 }
 
-/** Research switch: DEDE_FAST_BMM=2d also sends 2-D products to the SIMD kernel. */
-function envAll2d(): boolean {
-  const g = globalThis as { process?: { env?: Record<string, string | undefined> } };
-  return g.process?.env?.DEDE_FAST_BMM === '2d';
-}
-
-function envDisabled(): boolean {
-  const g = globalThis as { process?: { env?: Record<string, string | undefined> } };
-  return g.process?.env?.DEDE_FAST_BMM === '0';
+/** The WebAssembly.Memory behind a tfjs-wasm backend (its plain or its threaded build). */
+function memoryOf(be: WasmBackendLike): unknown {
+  return be.wasm?.asm?.memory ?? be.wasm?.wasmMemory;
 }
 
 /**
@@ -83,9 +64,9 @@ function envDisabled(): boolean {
  */
 export function installFastBatchMatMul(): boolean {
   if (installed) return installed === 'fast';
-  if (tf.getBackend() !== 'wasm' || envDisabled()) return false;
+  if (tf.getBackend() !== 'wasm' || envSetting() === '0') return false;
   const backend = tf.backend() as unknown as WasmBackendLike;
-  const memory = backend.wasm?.asm?.memory ?? backend.wasm?.wasmMemory;
+  const memory = memoryOf(backend);
   const original = tf.getKernel('BatchMatMul', 'wasm');
   let k: BmmExports;
   try {
@@ -101,7 +82,7 @@ export function installFastBatchMatMul(): boolean {
     return false;
   }
   const fallback = original!.kernelFunc;
-  const all2d = envAll2d();
+  const all2d = envSetting() === '2d';
 
   const kernelFunc: tf.KernelFunc = (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
@@ -113,7 +94,7 @@ export function installFastBatchMatMul(): boolean {
     const batch = Math.max(batchA, batchB);
     const sameOuter = ra === rb && a.shape.slice(0, -2).every((d, i) => d === b.shape[i]);
     // A re-created wasm backend has a new memory: this instance must not write into the old one.
-    const sameMemory = (be.wasm?.asm?.memory ?? be.wasm?.wasmMemory) === memory;
+    const sameMemory = memoryOf(be) === memory;
     if (!sameMemory || (batch <= 1 && !all2d) || a.dtype !== 'float32' || b.dtype !== 'float32' || !(sameOuter || batchA === 1 || batchB === 1)) {
       return fallback(args);
     }
