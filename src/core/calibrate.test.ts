@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalQuantile, robustFit, robustZ, tailZ } from './calibrate';
 import { pickThreshold } from './threshold';
-import { embeddingFamilies, neighbourSimilarity } from './density';
+import { embeddingFamilies, familyCosFor, FAMILY_MIN_COS, medianNearestDistance, neighbourSimilarity } from './density';
+import { Rng } from './model/rng';
 
 describe('normalQuantile', () => {
   it('matches tabulated quantiles', () => {
@@ -60,5 +61,35 @@ describe('the neighbourhood witness', () => {
     expect(s[0]).toBeGreaterThan(s[3]);
     expect(embeddingFamilies(emb, [0, 1, 2, 3, 4], 0.95)).toEqual([[0, 1, 2]]);
     expect(embeddingFamilies(emb, [3, 4], 0.95)).toEqual([]);
+  });
+
+  it('measures the median nearest-neighbour distance by hand', () => {
+    // Unit vectors at 0, 1, 10 and 30 degrees: nearest-neighbour angles 1, 1, 9 and 20 degrees.
+    const rad = (deg: number) => (deg * Math.PI) / 180;
+    const data = Float32Array.from([0, 1, 10, 30].flatMap((a) => [Math.cos(rad(a)), Math.sin(rad(a))]));
+    const want = (1 - Math.cos(rad(1)) + (1 - Math.cos(rad(9)))) / 2;
+    expect(medianNearestDistance({ count: 4, dim: 2, data })).toBeCloseTo(want, 6);
+  });
+
+  it("links a family relative to the folder's own nearest neighbours, not at a fixed cosine", () => {
+    // 60 clean rows close together (positive features, as ReLU + pool encoders give: every
+    // pair above cosine 0.95) and 6 rows that nearly coincide (a BadEncoder target).
+    const rng = Rng.derive(5);
+    const d = 8;
+    const rows: number[][] = [];
+    for (let i = 0; i < 60; i++) rows.push(Array.from({ length: d }, () => 1 + 0.1 * rng.normal()));
+    const target = Array.from({ length: d }, (_, j) => 1 + (j % 2 ? 0.2 : -0.2));
+    for (let i = 0; i < 6; i++) rows.push(target.map((v) => v + 0.001 * rng.normal()));
+    const emb = { count: rows.length, dim: d, data: Float32Array.from(rows.flat()) };
+    const all = rows.map((_, i) => i);
+    // The fixed cosine chains the clean rows into one big family with them.
+    expect(embeddingFamilies(emb, all, FAMILY_MIN_COS)[0].length).toBeGreaterThan(60);
+    const cos = familyCosFor(emb);
+    expect(cos).toBeGreaterThan(FAMILY_MIN_COS);
+    expect(1 - cos).toBeCloseTo(medianNearestDistance(emb) / 2, 9);
+    const families = embeddingFamilies(emb, all, cos);
+    expect(families[0]).toEqual([60, 61, 62, 63, 64, 65]);
+    // Clean rows that happen to be twice as close as the median form pairs and triples, no more.
+    expect(families.slice(1).every((f) => f.length <= 3 && f.every((r) => r < 60))).toBe(true);
   });
 });

@@ -5,7 +5,8 @@
  * is near-perfect on such backdoors, but a stealthy attack (DRUPE) spreads the triggered
  * embeddings on purpose and defeats it by design, which is why DeDe's decoder stays the main
  * witness. Families are the groups of images whose embeddings nearly coincide: connected
- * components of the "similarity >= familyCos" graph among the images this witness flags.
+ * components of the "similarity >= familyCos" graph among the flagged images, familyCos set
+ * from the folder's own nearest-neighbour distances (familyCosFor).
  */
 import type { Embeddings } from './types';
 import { Rng } from './model/rng';
@@ -63,6 +64,45 @@ export function neighbourSimilarity(emb: Embeddings, opts: DensityOptions = DEFA
     out[i] = view[Math.max(0, m - k)];
   }
   return out;
+}
+
+/** Random stream key of the nearest-neighbour sample of familyCosFor. */
+const FAMILY_STREAM = 113;
+
+/** Two embeddings are one family when they are this many times closer than the folder's typical nearest neighbours. */
+export const FAMILY_CLOSER = 2;
+/** ... and never below this cosine. */
+export const FAMILY_MIN_COS = 0.95;
+
+/**
+ * The median over the rows (a seeded sample of `sample` rows above that many) of the cosine
+ * distance (1 - cos) to the nearest other embedding of the whole folder.
+ */
+export function medianNearestDistance(emb: Embeddings, sample = 500, seed = 0): number {
+  const n = emb.count;
+  const d = emb.dim;
+  if (n < 2) return 0;
+  const u = unitRows(emb);
+  const rows = n > sample ? Rng.derive(seed, FAMILY_STREAM).permutation(n).subarray(0, sample) : Uint32Array.from({ length: n }, (_, i) => i);
+  const dist = Float64Array.from(rows, (i) => {
+    let best = -Infinity;
+    for (let o = 0; o < n; o++) if (o !== i) best = Math.max(best, dot(u, i * d, o * d, d));
+    return 1 - best;
+  }).sort();
+  const m = dist.length;
+  return m % 2 ? dist[(m - 1) / 2] : (dist[m / 2 - 1] + dist[m / 2]) / 2;
+}
+
+/**
+ * The cosine at which two embeddings count as one family on this folder: FAMILY_CLOSER times
+ * closer than the median nearest-neighbour distance, at least FAMILY_MIN_COS. A fixed cosine
+ * means nothing across encoders: with ReLU + average-pool features every embedding is positive
+ * and clean nearest neighbours sit at cosine 0.995 (a fixed 0.95 chained 80-95 of 100 random clean
+ * images of the fixtures into one "family"; scripts/research/families.ts). A BadEncoder target
+ * makes its triggered images 5-10x closer than that, a DRUPE-style one does not.
+ */
+export function familyCosFor(emb: Embeddings, seed = 0): number {
+  return Math.max(FAMILY_MIN_COS, 1 - medianNearestDistance(emb, 500, seed) / FAMILY_CLOSER);
 }
 
 /**

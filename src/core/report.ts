@@ -13,6 +13,7 @@ import { heatRgba } from './image/heat';
 import type { RGB } from './options';
 import { notVotingReason } from './witnesses';
 import { base64 } from './base64';
+import { FAMILY_CLOSER } from './density';
 
 export interface ReportInput {
   summary: ScanSummary;
@@ -213,7 +214,8 @@ export function renderReport(input: ReportInput): string {
   if (ev?.hint) parts.push(hintSection(ev.hint));
   if (s.verdict.families.length > 0) {
     parts.push(
-      `<section><h2>Families of near-identical embeddings among the flagged</h2><ul>${s.verdict.families
+      `<section><h2>Families of near-identical embeddings among the flagged</h2>` +
+        `<p>Linked at cosine >= ${esc(s.verdict.familyCos === null ? '-' : s.verdict.familyCos.toFixed(4))}: ${FAMILY_CLOSER} times closer than this folder's median nearest-neighbour distance. A backdoor that sends its triggered images to one target embedding makes one large family; one that spreads them (DRUPE-style) does not.</p><ul>${s.verdict.families
         .map((f) => `<li>${f.size} images: ${f.files.slice(0, 8).map(esc).join(', ')}${f.size > 8 ? ', …' : ''}</li>`)
         .join('')}</ul></section>`,
     );

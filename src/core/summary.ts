@@ -86,6 +86,8 @@ export function scanSummary(r: ScanResult) {
         tprAt5Fpr: w.tprAt5Fpr === null ? null : round(w.tprAt5Fpr, 4),
       })),
       families: r.families.slice(0, 20).map((rows) => ({ size: rows.length, files: rows.slice(0, 20).map((i) => r.paths[i]) })),
+      /** The cosine that links a family on this folder (FAMILY_CLOSER x closer than its median nearest neighbour). */
+      familyCos: r.familyCos === null ? null : round(r.familyCos, 5),
     },
     triggerHint: r.evidence?.hint ? hintSummary(r.evidence.hint) : null,
     skipped: r.skipped,

@@ -7,11 +7,9 @@ import type { ThresholdRule } from './options';
 import type { Embeddings } from './types';
 import type { LabelledSubset } from './scanMetrics';
 import { auroc, tprAtFpr } from './metrics';
-import { embeddingFamilies } from './density';
+import { embeddingFamilies, familyCosFor } from './density';
 import type { WitnessName, WitnessSet } from './witnesses';
 
-/** Cosine above which two flagged images' embeddings count as one family. */
-export const FAMILY_COS = 0.95;
 /** Flagged images searched for families at most (the pairwise search is quadratic). */
 const FAMILY_CAP = 2000;
 
@@ -48,6 +46,8 @@ export interface WitnessVerdict {
   expectedFalseAlarms: number | null;
   /** Groups (rows, >= 2) of flagged images whose embeddings nearly coincide, largest first. */
   families: number[][];
+  /** The cosine that links a family on this folder (density.ts familyCosFor); null without embeddings. */
+  familyCos: number | null;
   /** With labels: AUROC of the paper's raw DeDe error, the control beside the default score. */
   rawAuroc: number | null;
 }
@@ -84,11 +84,13 @@ export function witnessVerdict(
     };
   });
   const rows = flagged.flatMap((f, i) => (f ? [i] : [])).slice(0, FAMILY_CAP);
+  const familyCos = emb && rows.length >= 2 ? familyCosFor(emb) : null;
   return {
     witnesses,
     flaggedBy,
     expectedFalseAlarms: rule.kind === 'tail' ? rule.alpha * n * (ws.calibrated ? Math.max(1, ws.witnesses.filter((w) => w.votes !== false).length) : 1) : null,
-    families: emb ? embeddingFamilies(emb, rows, FAMILY_COS) : [],
+    families: emb && familyCos !== null ? embeddingFamilies(emb, rows, familyCos) : [],
+    familyCos,
     rawAuroc: labelled ? auroc(Float64Array.from(labelled.index, (i) => ws.raw[i]), labelled.labels) : null,
   };
 }
