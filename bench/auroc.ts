@@ -96,7 +96,7 @@ async function trainAndScore(
   }
 }
 
-/** `demo` is a folder laid out like public/demo: manifest.json, the encoder, images/, labels.csv. */
+/** `demo` is a folder laid out like fixtures/patch or public/demo: manifest.json, the encoder, images/, labels.csv. */
 export async function benchAuroc(o: { demo: string; epochs: number; sameEpochs: boolean; presets: PresetName[] }): Promise<AurocResult> {
   const DEMO = o.demo;
   const mode = o.sameEpochs ? 'same epochs' : 'same time';

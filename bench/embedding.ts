@@ -12,7 +12,7 @@ import { readEncoderFiles } from '../src/cli/files';
 import { ortBackend } from '../src/cli/backend';
 import { NODE_BACKENDS, noise, timeSteps, useBackend, type StepBudget } from './timing';
 
-export const ONNX_FIXTURE = 'public/demo/encoder.onnx';
+export const ONNX_FIXTURE = 'fixtures/patch/encoder.onnx';
 export const TFJS_FIXTURE = 'fixtures/backdoor-tfjs';
 /** A ResNet-18-layout encoder at 224 px (scripts/fixtures/make_r224_fixture.py). */
 export const ONNX_224_FIXTURE = 'fixtures/r224/encoder.onnx';

@@ -5,7 +5,7 @@
  * the kernel (/proc/<pid>/status VmHWM of the child, polled; the child's own figure, not a
  * sum over its threads' stacks).
  *
- *   npx tsx bench/large-folder.ts [images=50000] [encoder=public/demo/encoder.onnx]
+ *   npx tsx bench/large-folder.ts [images=50000] [encoder=fixtures/patch/encoder.onnx]
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { encode } from 'fast-png';
 
 const n = Number(process.argv[2] ?? 50000);
-const encoder = process.argv[3] ?? 'public/demo/encoder.onnx';
+const encoder = process.argv[3] ?? 'fixtures/patch/encoder.onnx';
 const src = '/usr/share/datasets/fashion-mnist';
 const folder = join(tmpdir(), `dede-large-${n}`);
 

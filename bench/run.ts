@@ -23,7 +23,7 @@ const USAGE = `npm run bench -- [options]
   --no-torch         skip the PyTorch comparison
   --no-auroc         skip the AUROC comparison
   --epochs N         epochs for fast in the AUROC comparison (default 10)
-  --demo DIR         fixture folder for the AUROC comparison (default public/demo)
+  --demo DIR         fixture folder for the AUROC comparison (default fixtures/patch, the patch backdoor)
   --same-epochs      paper trains the same epochs as fast (default: the same training time)
   --torch-threads N  torch.set_num_threads (default 2)
   --torch-blas DIR   also run torch with DIR/libblas.so.3 (e.g. OpenBLAS) first on LD_LIBRARY_PATH
@@ -63,7 +63,7 @@ async function main(): Promise<void> {
       'no-auroc': { type: 'boolean', default: false },
       'same-epochs': { type: 'boolean', default: false },
       epochs: { type: 'string', default: '10' },
-      demo: { type: 'string', default: 'public/demo' },
+      demo: { type: 'string', default: 'fixtures/patch' },
       'torch-threads': { type: 'string', default: '2' },
       'torch-blas': { type: 'string', default: process.env.DEDE_BENCH_TORCH_BLAS_DIR ?? '' },
       help: { type: 'boolean', short: 'h', default: false },

@@ -23,9 +23,17 @@ test('the demo shows a detection within 60 s of the click (pre-trained decoders)
   expect(seconds).toBeLessThan(60);
   await expect(page.getByText("Scored with the demo's pre-trained decoders")).toBeVisible();
   await expect(page.getByTestId('flagged-count')).toBeVisible();
-  // Detected for the right reason: with labels, the rebuilds of the triggered images collapse onto the target.
+  // Detected for the right reason. The demo is the DRUPE-style backdoor (public/demo): its trigger is
+  // not a pixel outlier and its triggered embeddings are spread, so the near-duplicate witness must
+  // not be what finds it; the look-alike witness (do the images the encoder calls similar look like
+  // this one?) gives the verdict, and the rebuilds do not collapse onto one target.
   await expect(page.locator('[data-metric="AUROC"]')).toHaveText(/^0\.9\d{2}|^1\.000/, { timeout: 30_000 });
-  await expect(page.locator('[data-metric="Rebuild collapse"]')).toContainText('backdoor target', { timeout: 60_000 });
+  const votes = page.getByTestId('witness-votes');
+  await expect(votes.locator('[data-witness="lookalike"]')).toHaveAttribute('data-votes', 'true');
+  await expect(votes.locator('[data-witness="lookalike"]')).toContainText('gives the verdict');
+  await expect(votes.locator('[data-witness="density"]')).toHaveAttribute('data-votes', 'false');
+  await expect(votes.locator('[data-witness="density"]')).toContainText('not voting');
+  await expect(page.locator('[data-metric="Rebuild collapse"]')).toContainText('no shared target', { timeout: 60_000 });
   await expect(page.locator('[data-zone="Images"]')).toContainText(`${IMAGES.toLocaleString('en-US')} images`);
   await page.getByRole('listbox', { name: 'Samples by score' }).scrollIntoViewIfNeeded();
   await shot(page, '05-results');

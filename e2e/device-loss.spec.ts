@@ -7,18 +7,18 @@ import { expect, test } from '@playwright/test';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO, shot, waitForPhase } from './helpers';
+import { PATCH, shot, waitForPhase } from './helpers';
 
 test('a lost WebGPU device falls back to wasm from the last checkpoint, with a notice', async ({ page }) => {
   const folder = join(mkdtempSync(join(tmpdir(), 'dede-gpu-')), 'small');
   mkdirSync(folder);
-  readdirSync(join(DEMO, 'images'))
+  readdirSync(join(PATCH, 'images'))
     .filter((f) => f.endsWith('.png'))
     .slice(0, 16)
-    .forEach((f) => copyFileSync(join(DEMO, 'images', f), join(folder, f)));
+    .forEach((f) => copyFileSync(join(PATCH, 'images', f), join(folder, f)));
 
   await page.goto('/?testing');
-  await page.getByLabel('Encoder').setInputFiles(join(DEMO, 'encoder.onnx'));
+  await page.getByLabel('Encoder').setInputFiles(join(PATCH, 'encoder.onnx'));
   await page.getByLabel('Images').setInputFiles(folder);
   await expect(page.getByText('16 images')).toBeVisible();
   await page.getByLabel('Backend').selectOption('webgpu');

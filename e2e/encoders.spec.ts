@@ -1,7 +1,7 @@
 /** Both encoder formats load from files: an ONNX file, and a TensorFlow.js model.json with its shard. */
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { DEMO, ROOT } from './helpers';
+import { PATCH, ROOT } from './helpers';
 
 test('a TensorFlow.js layers model (model.json + shard) and an ONNX file show what was read', async ({ page }) => {
   await page.goto('/');
@@ -19,7 +19,7 @@ test('a TensorFlow.js layers model (model.json + shard) and an ONNX file show wh
   await page.getByLabel('Encoder').setInputFiles(join(tfjs, 'model.json'));
   await expect(page.locator('[data-zone="Encoder"]').getByRole('alert')).toContainText('group1-shard1of1.bin');
 
-  await page.getByLabel('Encoder').setInputFiles(join(DEMO, 'encoder.onnx'));
+  await page.getByLabel('Encoder').setInputFiles(join(PATCH, 'encoder.onnx'));
   await expect(details).toContainText('ONNX');
   await expect(details).toContainText('NCHW (fixed by the model)');
   await expect(details).toContainText(/SHA-256\s*[0-9a-f]{64}/);

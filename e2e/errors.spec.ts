@@ -3,10 +3,10 @@ import { expect, test } from '@playwright/test';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO, shot } from './helpers';
+import { PATCH, shot } from './helpers';
 
 function pngsOf(n: number): string[] {
-  return readdirSync(join(DEMO, 'images'))
+  return readdirSync(join(PATCH, 'images'))
     .filter((f) => f.endsWith('.png'))
     .slice(0, n);
 }
@@ -19,13 +19,13 @@ test('a corrupt model and a folder with junk files give clear messages', async (
   await page.getByLabel('Encoder').setInputFiles({ name: 'broken.onnx', mimeType: 'application/octet-stream', buffer: garbage });
   await expect(encoderZone.getByRole('alert')).toContainText('broken.onnx');
   await expect(encoderZone.getByRole('alert')).toContainText(/could not be loaded|not an ONNX model/);
-  await page.getByLabel('Encoder').setInputFiles({ name: 'photo.onnx', mimeType: 'image/png', buffer: readFileSync(join(DEMO, 'images', pngsOf(1)[0])) });
+  await page.getByLabel('Encoder').setInputFiles({ name: 'photo.onnx', mimeType: 'image/png', buffer: readFileSync(join(PATCH, 'images', pngsOf(1)[0])) });
   await expect(encoderZone.getByRole('alert')).toContainText('photo.onnx is not an ONNX model');
 
   const dir = mkdtempSync(join(tmpdir(), 'dede-junk-'));
   const folder = join(dir, 'mixed');
   mkdirSync(join(folder, 'deeper'), { recursive: true });
-  pngsOf(12).forEach((f, i) => copyFileSync(join(DEMO, 'images', f), join(folder, i % 3 ? f : join('deeper', f))));
+  pngsOf(12).forEach((f, i) => copyFileSync(join(PATCH, 'images', f), join(folder, i % 3 ? f : join('deeper', f))));
   writeFileSync(join(folder, 'notes.txt'), 'not an image');
   writeFileSync(join(folder, 'truncated.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
   writeFileSync(join(folder, 'fake.jpg'), 'GIF89a not really');
@@ -52,7 +52,7 @@ test('a corrupt model and a folder with junk files give clear messages', async (
 test('a dropped set of files is read like a picked folder', async ({ page }) => {
   await page.goto('/');
   const names = pngsOf(5);
-  const files = names.map((n) => ({ name: n, b64: readFileSync(join(DEMO, 'images', n)).toString('base64') }));
+  const files = names.map((n) => ({ name: n, b64: readFileSync(join(PATCH, 'images', n)).toString('base64') }));
   const dataTransfer = await page.evaluateHandle((list) => {
     const dt = new DataTransfer();
     for (const f of list) {

@@ -6,14 +6,14 @@ import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { auroc, AUROC_EPOCHS, DEMO, parseCsv, shot, waitForPhase, watchRequests } from './helpers';
+import { auroc, AUROC_EPOCHS, PATCH, parseCsv, shot, waitForPhase, watchRequests } from './helpers';
 
-const MANIFEST = JSON.parse(readFileSync(join(DEMO, 'manifest.json'), 'utf8')) as {
+const MANIFEST = JSON.parse(readFileSync(join(PATCH, 'manifest.json'), 'utf8')) as {
   images: string[];
   preprocess: { mean: number[]; std: number[] };
 };
 const LABELS = new Map(
-  parseCsv(readFileSync(join(DEMO, 'labels.csv'), 'utf8'))
+  parseCsv(readFileSync(join(PATCH, 'labels.csv'), 'utf8'))
     .slice(1)
     .map(([file, poisoned]) => [file, poisoned === '1'] as const),
 );
@@ -22,12 +22,12 @@ test('full flow: files in, train with pause/resume, threshold, export CSV with A
   const requests = watchRequests(page, new URL(baseURL!).origin);
   await page.goto('/');
 
-  await page.getByLabel('Encoder').setInputFiles(join(DEMO, 'encoder.onnx'));
+  await page.getByLabel('Encoder').setInputFiles(join(PATCH, 'encoder.onnx'));
   await expect(page.getByText('Loaded encoder.onnx')).toBeVisible();
   await expect(page.getByLabel('Size (px)')).toHaveValue('32');
-  await page.getByLabel('Images').setInputFiles(join(DEMO, 'images'));
+  await page.getByLabel('Images').setInputFiles(join(PATCH, 'images'));
   await expect(page.getByText(`${MANIFEST.images.length.toLocaleString('en-US')} images`)).toBeVisible({ timeout: 60_000 });
-  await page.getByLabel('Labels CSV').setInputFiles(join(DEMO, 'labels.csv'));
+  await page.getByLabel('Labels CSV').setInputFiles(join(PATCH, 'labels.csv'));
   await page.getByLabel('Mean').fill(MANIFEST.preprocess.mean.join(','));
   await page.getByLabel('Std').fill(MANIFEST.preprocess.std.join(','));
   await expect(page.getByLabel('Normalisation')).toHaveValue('cifar10');

@@ -5,13 +5,18 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** The demo fixture (public/demo); E2E_DEMO_DIR points elsewhere for local experiments. */
+/** The bundled demo ("Try the demo": public/demo, the DRUPE-style fixture); E2E_DEMO_DIR points elsewhere for local experiments. */
 export const DEMO = process.env.E2E_DEMO_DIR ?? join(ROOT, 'public', 'demo');
+/**
+ * The folder the drop tests drag in: the patch-backdoor fixture (fixtures/patch; the demo until
+ * stop 18), whose trigger a short training run finds, so those tests stay in minutes.
+ */
+export const PATCH = process.env.E2E_PATCH_DIR ?? join(ROOT, 'fixtures', 'patch');
 
 /** Epochs for e2e runs that only need a finished run: short, so the suite stays in minutes. */
 export const E2E_EPOCHS = Number(process.env.E2E_EPOCHS ?? 1);
 /**
- * Epochs for the run whose exported scores must reach AUROC >= 0.9 on the demo fixture, with
+ * Epochs for the run whose exported scores must reach AUROC >= 0.9 on the patch fixture, with
  * one decoder (folds 1); measured in headless Chromium, wasm, 2 cores: 3 epochs give 0.97.
  */
 export const AUROC_EPOCHS = Number(process.env.AUROC_EPOCHS ?? 3);

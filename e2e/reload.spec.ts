@@ -3,18 +3,18 @@ import { expect, test } from '@playwright/test';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO, shot, waitForPhase } from './helpers';
+import { PATCH, shot, waitForPhase } from './helpers';
 
 test('reload during training restores the inputs and continues from the last epoch', async ({ page }) => {
   const folder = join(mkdtempSync(join(tmpdir(), 'dede-reload-')), 'small');
   mkdirSync(folder);
-  readdirSync(join(DEMO, 'images'))
+  readdirSync(join(PATCH, 'images'))
     .filter((f) => f.endsWith('.png'))
     .slice(0, 48)
-    .forEach((f) => copyFileSync(join(DEMO, 'images', f), join(folder, f)));
+    .forEach((f) => copyFileSync(join(PATCH, 'images', f), join(folder, f)));
 
   await page.goto('/');
-  await page.getByLabel('Encoder').setInputFiles(join(DEMO, 'encoder.onnx'));
+  await page.getByLabel('Encoder').setInputFiles(join(PATCH, 'encoder.onnx'));
   await page.getByLabel('Images').setInputFiles(folder);
   await expect(page.getByText('48 images')).toBeVisible();
   await page.getByLabel('Batch').fill('16');

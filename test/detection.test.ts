@@ -10,7 +10,10 @@
  *   - on the DRUPE-style backdoor (spread target embeddings) the density witness must fail
  *     (AUROC < 0.75), so what finds it is not the BadEncoder shortcut; the look-alike witness
  *     speaks there. Its pair runs at the defaults like every other scan (the SIMD batched-matMul
- *     kernel made the default pair affordable in CI: about 3 more minutes).
+ *     kernel made the default pair affordable in CI: about 3 more minutes);
+ *   - the CTRL-style pair (a frequency trigger implanted DRUPE-style, scripts/fixtures/
+ *     make_ctrl_fixture.py) was made after every default was chosen and no setting was tuned
+ *     on it: it guards against defaults that only fit the fixtures they were picked on.
  * The scans run two at a time, each training its folds in one thread (tfjs-wasm uses one core),
  * to keep CI short.
  */
@@ -20,8 +23,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runDede, tempDir } from './helpers/cli';
 import { parseScoresCsv } from '../src/core/csv';
 
-const DEMO = path.join(ROOT, 'public', 'demo');
 const FIX = path.join(ROOT, 'fixtures');
+const PATCH = path.join(FIX, 'patch');
+/** The app's bundled demo is the DRUPE-style fixture (scripts/fixtures/make_drupe_fixture.py). */
+const DRUPE = path.join(ROOT, 'public', 'demo');
 const CLEAN_ENCODER = path.join(FIX, 'clean-encoder.onnx');
 
 interface Case {
@@ -36,13 +41,15 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { name: 'patch', encoder: path.join(DEMO, 'encoder.onnx'), images: path.join(DEMO, 'images'), labels: path.join(DEMO, 'labels.csv'), report: true },
-  { name: 'patch-control', encoder: CLEAN_ENCODER, images: path.join(DEMO, 'images'), labels: path.join(DEMO, 'labels.csv') },
+  { name: 'patch', encoder: path.join(PATCH, 'encoder.onnx'), images: path.join(PATCH, 'images'), labels: path.join(PATCH, 'labels.csv'), report: true },
+  { name: 'patch-control', encoder: CLEAN_ENCODER, images: path.join(PATCH, 'images'), labels: path.join(PATCH, 'labels.csv') },
   { name: 'blended', encoder: path.join(FIX, 'blended', 'encoder.onnx'), images: path.join(FIX, 'blended', 'images'), labels: path.join(FIX, 'blended', 'labels.csv') },
   { name: 'blended-control', encoder: CLEAN_ENCODER, images: path.join(FIX, 'blended', 'images'), labels: path.join(FIX, 'blended', 'labels.csv') },
   { name: 'clean-folder', encoder: CLEAN_ENCODER, images: path.join(FIX, 'clean-images'), labels: null },
-  { name: 'drupe', encoder: path.join(FIX, 'drupe', 'encoder.onnx'), images: path.join(FIX, 'drupe', 'images'), labels: path.join(FIX, 'drupe', 'labels.csv') },
-  { name: 'drupe-control', encoder: CLEAN_ENCODER, images: path.join(FIX, 'drupe', 'images'), labels: path.join(FIX, 'drupe', 'labels.csv') },
+  { name: 'drupe', encoder: path.join(DRUPE, 'encoder.onnx'), images: path.join(DRUPE, 'images'), labels: path.join(DRUPE, 'labels.csv') },
+  { name: 'drupe-control', encoder: CLEAN_ENCODER, images: path.join(DRUPE, 'images'), labels: path.join(DRUPE, 'labels.csv') },
+  { name: 'ctrl', encoder: path.join(FIX, 'ctrl', 'encoder.onnx'), images: path.join(FIX, 'ctrl', 'images'), labels: path.join(FIX, 'ctrl', 'labels.csv') },
+  { name: 'ctrl-control', encoder: CLEAN_ENCODER, images: path.join(FIX, 'ctrl', 'images'), labels: path.join(FIX, 'ctrl', 'labels.csv') },
 ];
 
 const haveAll = CASES.every((c) => existsSync(c.encoder) && existsSync(c.images));
@@ -92,7 +99,7 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
   }, REAL_SCAN_MS);
 
   it('stays quiet without a backdoor: <= 5% flagged by the clean encoder on clean images and on triggered ones', () => {
-    for (const name of ['clean-folder', 'patch-control', 'blended-control', 'drupe-control']) {
+    for (const name of ['clean-folder', 'patch-control', 'blended-control', 'drupe-control', 'ctrl-control']) {
       const s = summaries.get(name);
       expect(flaggedShare(s), name).toBeLessThanOrEqual(0.05);
       expect(s.rule).toBe('tail:0.005');
@@ -106,6 +113,8 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
     expect(summaries.get('patch-control').rebuildCollapse).toBeGreaterThan(0.5);
     // The control's verdict is not fooled by the pixel outlier the raw score ranks first.
     expect(summaries.get('patch-control').metrics.auroc).toBeLessThan(0.8);
+    // One target embedding: the triggered images form one family of near-identical embeddings (97 of 100 measured).
+    expect(s.verdict.families[0].size).toBeGreaterThanOrEqual(80);
   });
 
   it('writes a self-contained report whose trigger hint points at the patch (rows and columns 21-30)', () => {
@@ -147,5 +156,20 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
     const dede = witness(s, 'dede').auroc;
     expect(dede).toBeGreaterThanOrEqual(0.65);
     expect(dede).toBeGreaterThan(witness(summaries.get('drupe-control'), 'dede').auroc + 0.05);
+    // Spread targets are not near-identical: no large family is reported (a fixed cosine 0.95 made one of 65).
+    expect(Math.max(0, ...s.verdict.families.map((f: { size: number }) => f.size))).toBeLessThanOrEqual(5);
+  });
+
+  it('finds the CTRL-style backdoor no default was tuned on, with DeDe far above its control', () => {
+    // Measured once (seed 0): verdict 0.943 (look-alike), DeDe 0.832 (control 0.575), neighbours 0.316.
+    // The bar is below the 0.95 on purpose: this fixture measures, it was not met by tuning.
+    const s = summaries.get('ctrl');
+    const control = summaries.get('ctrl-control');
+    expect(witness(s, 'density').auroc).toBeLessThan(0.75);
+    expect(s.metrics.auroc).toBeGreaterThanOrEqual(0.9);
+    expect(control.metrics.auroc).toBeLessThan(0.7);
+    const dede = witness(s, 'dede').auroc;
+    expect(dede).toBeGreaterThanOrEqual(0.75);
+    expect(dede).toBeGreaterThan(witness(control, 'dede').auroc + 0.1);
   });
 });

@@ -19,7 +19,7 @@ import { NORM_PRESETS, DEFAULT_PREPROCESS } from '../src/core/options';
 import { embedAll, loadImages } from '../src/core/pipeline';
 import { ROOT } from './helpers/cli';
 
-const DIR = path.join(ROOT, 'fixtures', 'drupe');
+const DIR = path.join(ROOT, 'public', 'demo'); // the DRUPE-style fixture is the app's demo
 const have = existsSync(path.join(DIR, 'encoder.onnx'));
 const pre = { ...DEFAULT_PREPROCESS, mean: NORM_PRESETS.cifar10.mean, std: NORM_PRESETS.cifar10.std };
 

@@ -190,7 +190,7 @@ describe.runIf(existsSync(REF))('fixture encoders match the PyTorch reference em
     expect(worst).toBeLessThan(tol);
   }
 
-  it('backdoored ONNX encoder (public/demo/encoder.onnx), to 1e-4', async () => {
+  it('backdoored ONNX encoder (fixtures/patch/encoder.onnx), to 1e-4', async () => {
     const out = await embedReferenceImages([file(path.join(ROOT, ref.backdoored.model))]);
     expectClose(out, ref.backdoored.embeddings, 1e-4);
   });

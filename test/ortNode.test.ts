@@ -13,7 +13,7 @@ import { NORM_PRESETS } from '../src/core/options';
 import { ROOT } from './helpers/cli';
 
 const ENCODERS = [
-  { name: 'demo (patch backdoor)', encoder: path.join(ROOT, 'public', 'demo', 'encoder.onnx'), images: path.join(ROOT, 'public', 'demo', 'images'), norm: NORM_PRESETS.cifar10 },
+  { name: 'patch backdoor', encoder: path.join(ROOT, 'fixtures', 'patch', 'encoder.onnx'), images: path.join(ROOT, 'fixtures', 'patch', 'images'), norm: NORM_PRESETS.cifar10 },
   { name: 'r224 (224 px, two outputs)', encoder: path.join(ROOT, 'fixtures', 'r224', 'encoder.onnx'), images: path.join(ROOT, 'fixtures', 'r224', 'images'), norm: NORM_PRESETS.none },
 ].filter((c) => existsSync(c.encoder));
 

@@ -1,7 +1,7 @@
 /**
  * A 224-px encoder end to end: a ResNet-18-layout network exported with torch.onnx.export with a
  * dynamic batch and two outputs, feature map first (scripts/fixtures/make_r224_fixture.py),
- * carrying the demo's patch backdoor by distillation. The decoder rebuilds at 32 px; the model's
+ * carrying the patch fixture's backdoor (the demo until stop 18) by distillation. The decoder rebuilds at 32 px; the model's
  * [batch, D] output is chosen by default and another can be named.
  */
 import { readFileSync } from 'node:fs';

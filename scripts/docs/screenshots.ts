@@ -15,7 +15,7 @@ const page = await context.newPage();
 await page.goto(base);
 await page.getByRole('button', { name: 'Try the demo' }).click();
 await page.locator('[data-phase="done"]').waitFor({ timeout: 120_000 });
-await page.locator('[data-metric="Rebuild collapse"]').filter({ hasText: 'backdoor target' }).waitFor({ timeout: 60_000 });
+await page.locator('[data-metric="Rebuild collapse"]').filter({ hasText: 'target' }).waitFor({ timeout: 60_000 });
 await page.locator('#results-title').scrollIntoViewIfNeeded();
 const results = page.locator('section.results-view');
 await results.screenshot({ path: 'docs/results.png' });

@@ -9,7 +9,7 @@
 import { auroc } from '../../src/core/metrics';
 import { fixtureData } from './fixture-data';
 
-const [root = 'public/demo/images', labelsPath = 'public/demo/labels.csv'] = process.argv.slice(2);
+const [root = 'fixtures/patch/images', labelsPath = 'fixtures/patch/labels.csv'] = process.argv.slice(2);
 const { images: batch, labels } = await fixtureData(root, labelsPath);
 const len = batch.size * batch.size * 3;
 const median = new Float32Array(len);

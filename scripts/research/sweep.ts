@@ -31,9 +31,9 @@ const flag = (name: string, dflt: string) => {
 const configs = args.flatMap((a, i) => (a === '--config' ? [args[i + 1]] : []));
 const epochs = Number(flag('epochs', '30'));
 const every = Number(flag('every', '5'));
-const root = flag('images', 'public/demo/images');
-const labelsPath = flag('labels', 'public/demo/labels.csv');
-const encoderPath = flag('encoder', 'public/demo/encoder.onnx');
+const root = flag('images', 'fixtures/patch/images');
+const labelsPath = flag('labels', 'fixtures/patch/labels.csv');
+const encoderPath = flag('encoder', 'fixtures/patch/encoder.onnx');
 const dumpDir = flag('dump', '');
 
 const pre = FIXTURE_PRE;

@@ -183,7 +183,7 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
           `rebuild collapse ${c.toFixed(3)} (share of their input spread the poisoned images' rebuilds keep, relative to clean images): ${
             c < 0.5
               ? 'the encoder maps the poisoned images to one target, the backdoor DeDe looks for'
-              : 'the poisoned images are rebuilt as diversely as clean ones: their scores do not come from a shared target embedding'
+              : 'the poisoned images are rebuilt as diversely as clean ones: they share no one target embedding (pixel outliers, or a backdoor that spreads its triggered embeddings, DRUPE-style)'
           }`,
         );
       }

@@ -87,7 +87,7 @@ export function scanSummary(r: ScanResult) {
       })),
       families: r.families.slice(0, 20).map((rows) => ({ size: rows.length, files: rows.slice(0, 20).map((i) => r.paths[i]) })),
       /** The cosine that links a family on this folder (FAMILY_CLOSER x closer than its median nearest neighbour). */
-      familyCos: r.familyCos === null ? null : round(r.familyCos, 5),
+      familyCos: r.familyCos == null ? null : round(r.familyCos, 5),
     },
     triggerHint: r.evidence?.hint ? hintSummary(r.evidence.hint) : null,
     skipped: r.skipped,

@@ -104,6 +104,8 @@ export interface RunResult {
   bestDonor: Int32Array | null;
   /** Families of nearly coinciding embeddings among the images the default rule flags (rows). */
   families: number[][];
+  /** The cosine that linked them on this folder (core/density.ts familyCosFor), or null. */
+  familyCos: number | null;
 }
 
 export interface RunWitness {

@@ -81,6 +81,7 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
     witnesses: [],
     bestDonor: null,
     families: [],
+    familyCos: null,
     ...extra,
   });
   const clock = () => performance.now() / 1000;
@@ -118,7 +119,7 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
     const raw = ws.raw;
     const scores = ws.score;
     const defaultThreshold = pickThreshold(scores, DEFAULT_RULE, undefined, { calibrated: ws.calibrated });
-    const { families } = witnessVerdict(ws, Array.from(scores, (v) => isFlagged(v, defaultThreshold)), defaultThreshold, DEFAULT_RULE, null, suspect.data.emb);
+    const { families, familyCos } = witnessVerdict(ws, Array.from(scores, (v) => isFlagged(v, defaultThreshold)), defaultThreshold, DEFAULT_RULE, null, suspect.data.emb);
     timings.scoring = clock() - t;
     if (power?.warning) emit({ type: 'notice', level: 'warn', message: power.warning });
     session.view = viewContext(set, suspect.data, pre, settings, heatScaleFor(raw, rebuild * rebuild), ws.bestDonor);
@@ -138,6 +139,7 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
       witnesses: ws.witnesses.map(({ name, score, z, fit, tailShare, votes, outvotedBy, lowPower }) => ({ name, score, z, fit, tailShare, votes, outvotedBy: outvotedBy ?? null, lowPower: lowPower ?? null })),
       bestDonor: ws.bestDonor,
       families,
+      familyCos,
     });
   } catch (err) {
     if (isCancel(err)) return result('cancelled');

@@ -73,6 +73,7 @@ export function runSummary(s: StudioState, run: RunResult, threshold: number, fl
     bestDonor: run.bestDonor,
     ...verdict,
     families: run.families,
+    familyCos: run.familyCos,
   };
   return {
     ...scanSummary(result),

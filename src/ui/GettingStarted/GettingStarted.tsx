@@ -28,8 +28,10 @@ export function GettingStarted() {
         </li>
       </ol>
       <p className="muted">
-        No model at hand? <em>Try the demo</em> runs a real backdoored encoder (a BadEncoder patch trigger) on a folder of
-        images of which some carry the trigger, with the ground truth to measure the detection.
+        No model at hand? <em>Try the demo</em> runs a real backdoored encoder on a folder of images of which 100 in
+        1,000 carry its trigger, with the ground truth to measure the detection. The backdoor is DRUPE-style: a faint,
+        smooth pattern blended into the image (not a pixel outlier), and triggered embeddings spread over the target
+        class instead of collapsing onto one point, so neither a pixel check nor near-duplicate embeddings give it away.
       </p>
     </section>
   );

@@ -38,7 +38,7 @@ function CollapseStat({ verdicts }: { verdicts: Verdicts }) {
       ? "Share of their input spread the poisoned images' rebuilds keep, relative to the clean images."
       : value < 0.5
         ? 'The poisoned images are rebuilt as nearly one image: the encoder maps them to one target, the backdoor DeDe looks for.'
-        : 'The poisoned images are rebuilt as diversely as clean ones: their high scores do not come from a shared target embedding (pixel outliers, say).';
+        : 'The poisoned images are rebuilt as diversely as clean ones: they do not share one target embedding. Either their high scores have another cause (pixel outliers, say), or the backdoor spreads its triggered embeddings over the target class (DRUPE-style, as in the demo), which the look-alike witness is there for.';
   return (
     <div title={title}>
       <dt>Rebuild collapse</dt>

@@ -1,5 +1,6 @@
 /** The threshold: a rule of the engine (with its parameter) or a value placed by hand, and live counts. */
 import { RULE_LABELS, type ThresholdRule } from '../../core/options';
+import { WITNESS_LABELS, notVotingReason } from '../../core/witnesses';
 import { useStudio } from '../../state/store';
 import { lastRunResult } from '../../state/bridge';
 import type { Verdicts } from '../../state/verdicts';
@@ -63,7 +64,8 @@ export function ThresholdPanel({ verdicts }: { verdicts: Verdicts }) {
   const param = paramOf(rule);
   const spec = rule.kind === 'youden' ? null : PARAM[rule.kind];
   const { counts } = verdicts;
-  const witnesses = lastRunResult()?.witnesses.filter((w) => w.votes).length || 1;
+  const run = lastRunResult();
+  const witnesses = run?.witnesses.filter((w) => w.votes).length || 1;
 
   return (
     <div className="threshold-panel">
@@ -121,6 +123,18 @@ export function ThresholdPanel({ verdicts }: { verdicts: Verdicts }) {
         )}
       </div>
       {verdicts.ruleError && <p className="field__error" role="alert">{verdicts.ruleError}</p>}
+      {run?.calibrated && run.witnesses.length > 0 && (
+        <ul className="threshold-panel__witnesses" aria-label="Witnesses" data-testid="witness-votes">
+          {run.witnesses.map((w) => (
+            <li key={w.name} data-witness={w.name} data-votes={String(w.votes)}>
+              <strong>{WITNESS_LABELS[w.name]}</strong>:{' '}
+              {w.votes
+                ? `${witnesses === 1 ? 'gives the verdict' : 'votes'} (${(100 * w.tailShare).toFixed(1)}% of images above z(1%), against 1% for a bulk without poison)`
+                : notVotingReason(w)}
+            </li>
+          ))}
+        </ul>
+      )}
       <div className="counts" aria-live="polite">
         <div className="count count--flagged">
           <span className="count__n" data-testid="flagged-count">{counts.flagged.toLocaleString()}</span>
