@@ -5,7 +5,12 @@
  * the kernel (/proc/<pid>/status VmHWM of the child, polled; the child's own figure, not a
  * sum over its threads' stacks).
  *
- *   npx tsx bench/large-folder.ts [images=50000] [encoder=fixtures/patch/encoder.onnx]
+ *   npx tsx bench/large-folder.ts [images=50000] [encoder=fixtures/patch/encoder.onnx] [size=28]
+ *
+ * `size` > 28 writes the images upscaled to size x size (bilinear), so decoding costs what a
+ * folder of that size costs: `npx tsx bench/large-folder.ts 1000 fixtures/r224/encoder.onnx 224`
+ * is the issue's "1,000 images at 224 px, drop to verdict". The record goes to
+ * bench/scan-<images>x<size>.json.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,8 +21,32 @@ import { encode } from 'fast-png';
 
 const n = Number(process.argv[2] ?? 50000);
 const encoder = process.argv[3] ?? 'fixtures/patch/encoder.onnx';
+const size = Number(process.argv[4] ?? 28);
 const src = '/usr/share/datasets/fashion-mnist';
-const folder = join(tmpdir(), `dede-large-${n}`);
+const folder = join(tmpdir(), size === 28 ? `dede-large-${n}` : `dede-large-${n}-${size}px`);
+
+/** A 28 x 28 gray image upscaled to size x size, bilinear with clamped edges (pixel centres aligned). */
+function upscale(px: Uint8Array): Uint8Array {
+  if (size === 28) return px;
+  const out = new Uint8Array(size * size);
+  const f = 28 / size;
+  for (let y = 0; y < size; y++) {
+    const sy = Math.min(27, Math.max(0, (y + 0.5) * f - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(27, y0 + 1);
+    const wy = sy - y0;
+    for (let x = 0; x < size; x++) {
+      const sx = Math.min(27, Math.max(0, (x + 0.5) * f - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(27, x0 + 1);
+      const wx = sx - x0;
+      const top = px[y0 * 28 + x0] * (1 - wx) + px[y0 * 28 + x1] * wx;
+      const bottom = px[y1 * 28 + x0] * (1 - wx) + px[y1 * 28 + x1] * wx;
+      out[y * size + x] = Math.round(top * (1 - wy) + bottom * wy);
+    }
+  }
+  return out;
+}
 
 if (!existsSync(join(folder, 'done'))) {
   mkdirSync(folder, { recursive: true });
@@ -29,7 +58,7 @@ if (!existsSync(join(folder, 'done'))) {
       const px = buf.subarray(16 + i * 784, 16 + (i + 1) * 784);
       const sub = join(folder, String(Math.floor(written / 1000)).padStart(3, '0'));
       if (written % 1000 === 0) mkdirSync(sub, { recursive: true });
-      writeFileSync(join(sub, `${written}.png`), encode({ width: 28, height: 28, data: px, channels: 1 }));
+      writeFileSync(join(sub, `${written}.png`), encode({ width: size, height: size, data: upscale(px), channels: 1 }));
     }
   }
   if (written < n) throw new Error(`Fashion-MNIST holds ${written} images, fewer than ${n}`);
@@ -37,8 +66,8 @@ if (!existsSync(join(folder, 'done'))) {
 }
 
 if (process.env.PREPARE_ONLY === '1') process.exit(0);
-const out = join(tmpdir(), `dede-large-${n}-scores.csv`);
-const json = join(tmpdir(), `dede-large-${n}.json`);
+const out = join(tmpdir(), `dede-large-${n}-${size}-scores.csv`);
+const json = join(tmpdir(), `dede-large-${n}-${size}.json`);
 const started = performance.now();
 const child = spawn(process.execPath, ['bin/dede.mjs', 'scan', '--encoder', encoder, '--images', folder, '--out', out, '--json', json, '--force', '--norm', 'cifar10'], { stdio: ['ignore', 'inherit', 'inherit'] });
 let peakKb = 0;
@@ -54,15 +83,18 @@ const code: number = await new Promise((resolve) => child.on('exit', (c) => reso
 clearInterval(poll);
 const seconds = (performance.now() - started) / 1000;
 const summary = existsSync(json) ? JSON.parse(readFileSync(json, 'utf8')) : null;
-console.log(
-  JSON.stringify({
-    images: n,
-    exitCode: code,
-    seconds: Number(seconds.toFixed(1)),
-    peakRssMiB: Math.round(peakKb / 1024),
-    timings: summary?.timings ?? null,
-    trainImages: summary?.counts?.trainImages ?? null,
-    epochs: summary?.settings?.train?.epochsTrained ?? null,
-    flaggedShare: summary ? summary.counts.flagged / n : null,
-  }),
-);
+const record = JSON.stringify({
+  images: n,
+  imageSize: size,
+  encoder,
+  date: new Date().toISOString(),
+  exitCode: code,
+  seconds: Number(seconds.toFixed(1)),
+  peakRssMiB: Math.round(peakKb / 1024),
+  timings: summary?.timings ?? null,
+  trainImages: summary?.counts?.trainImages ?? null,
+  epochs: summary?.settings?.train?.epochsTrained ?? null,
+  flaggedShare: summary ? summary.counts.flagged / n : null,
+});
+console.log(record);
+writeFileSync(`bench/scan-${n}x${size}.json`, record + '\n');

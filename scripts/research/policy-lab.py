@@ -12,7 +12,8 @@ log(2 / (1 - similarity)) for density), the tail gate as witnesses.ts applies it
 votes when >= 1% of images pass z(1%)), and the verdict is the max z over the voting witnesses
 of a subset, flagged above z(alpha). Variants: `a/m` splits alpha over the voting witnesses;
 `tail>=q max` keeps only the voters whose tail share is at least q x the heaviest one's (q = 1:
-the one witness with the heaviest tail, ties to the first listed, as the default). DeDe's
+the one witness with the heaviest tail, ties to the first listed, as the default); `sum` is
+Stouffer's z over the voters (sum / sqrt(k)) instead of their max. DeDe's
 power gate (witnesses.ts) is not modelled: use scans whose decoder power is >= 0.7. Needs numpy only.
 """
 import csv, itertools, math, os, sys
@@ -69,11 +70,11 @@ def main():
     names = ('dede', 'density', 'lookalike')
     subsets = [s for r in (1, 2, 3) for s in itertools.combinations(names, r)]
     print('policy'.ljust(34) + ''.join(c.ljust(24) for c, _ in cases))
-    for alpha_total, split, keep in ((0.005, False, 0.0), (0.005, True, 0.0), (0.005, False, 1.0), (0.005, False, 0.5)):
+    for alpha_total, split, keep, how in ((0.005, False, 0.0, 'max'), (0.005, True, 0.0, 'max'), (0.005, False, 1.0, 'max'), (0.005, False, 0.5, 'max'), (0.005, False, 0.0, 'sum')):
         for sub in subsets:
-            if keep and len(sub) == 1:
+            if (keep or how == 'sum') and len(sub) == 1:
                 continue
-            label = '+'.join(sub) + (' a/m' if split else '') + (f' tail>={keep:g}max' if keep else '')
+            label = '+'.join(sub) + (' a/m' if split else '') + (f' tail>={keep:g}max' if keep else '') + (' sum' if how == 'sum' else '')
             cells = []
             for c, _ in cases:
                 z, y = data[c]
@@ -89,7 +90,9 @@ def main():
                     if keep == 1.0:  # ties go to the first listed, as witnesses.ts breaks them
                         votes = votes[:1]
                 a = alpha_total / len(votes) if split else alpha_total
-                comb = np.max([z[w] for w in votes], 0)
+                # 'sum': Stouffer's z, sum / sqrt(k): standard normal again when the voters' z are
+                # independent standard normals, so z(alpha) keeps its false-alarm rate on a bulk.
+                comb = np.max([z[w] for w in votes], 0) if how == 'max' else np.sum([z[w] for w in votes], 0) / np.sqrt(len(votes))
                 fl = (comb > ztail(a)).mean()
                 au = auroc(comb, y) if y is not None else None
                 t = tpr_at(comb, y) if y is not None else None
