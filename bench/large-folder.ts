@@ -13,7 +13,7 @@
  * bench/scan-<images>x<size>.json.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -48,7 +48,10 @@ function upscale(px: Uint8Array): Uint8Array {
   return out;
 }
 
-if (!existsSync(join(folder, 'done'))) {
+// The "written" marker sits beside the folder, not in it (the scan would list it as a skipped file).
+const marker = `${folder}.done`;
+if (existsSync(join(folder, 'done'))) renameSync(join(folder, 'done'), marker);
+if (!existsSync(marker)) {
   mkdirSync(folder, { recursive: true });
   const sets = ['train', 't10k'].map((s) => gunzipSync(readFileSync(join(src, `${s}-images-idx3-ubyte.gz`))));
   let written = 0;
@@ -62,7 +65,7 @@ if (!existsSync(join(folder, 'done'))) {
     }
   }
   if (written < n) throw new Error(`Fashion-MNIST holds ${written} images, fewer than ${n}`);
-  writeFileSync(join(folder, 'done'), '');
+  writeFileSync(marker, '');
 }
 
 if (process.env.PREPARE_ONLY === '1') process.exit(0);
