@@ -6,7 +6,8 @@
  * the product defaults. Prints the memory estimate the app shows before the run, the time of
  * each phase as the page reports it, the number flagged, and the peak resident memory of all
  * Chromium processes together (summed VmRSS, polled each second: the browser, GPU, renderer and
- * worker processes), as JSON; also writes it to bench/app-<N>.json.
+ * utility processes; the page's workers are threads of its renderer) and the peak of the largest
+ * process of each type, as JSON; also writes it to bench/app-<N>.json.
  *
  *   npm run build && node scripts/serve.mjs &
  *   PREPARE_ONLY=1 npx tsx bench/large-folder.ts 20000 && npx tsx scripts/research/app-large.ts 20000
@@ -21,24 +22,31 @@ const base = process.env.BASE_URL ?? 'http://127.0.0.1:4173/';
 const folder = join(tmpdir(), `dede-large-${n}`);
 const encoder = 'fixtures/patch/encoder.onnx';
 
-function chromiumRssKb(): number {
-  let sum = 0;
+/** Resident memory (kB) of every Chromium process, by its --type (browser, renderer, gpu-process, utility, ...). */
+function chromiumRssKb(): Map<string, number> {
+  const byType = new Map<string, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const status = readFileSync(`/proc/${pid}/status`, 'utf8');
       if (!/^Name:\s+(chromium|chrome)/m.test(status)) continue;
       const m = /VmRSS:\s+(\d+)/.exec(status);
-      if (m) sum += Number(m[1]);
+      const type = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? 'browser';
+      if (m) byType.set(type, Math.max(byType.get(type) ?? 0, Number(m[1])));
     } catch {
       // the process has gone
     }
   }
-  return sum;
+  return byType;
 }
 
 let peakKb = 0;
-const poll = setInterval(() => (peakKb = Math.max(peakKb, chromiumRssKb())), 1000);
+const peakByType = new Map<string, number>();
+const poll = setInterval(() => {
+  const now = chromiumRssKb();
+  peakKb = Math.max(peakKb, [...now.values()].reduce((a, b) => a + b, 0));
+  for (const [t, kb] of now) peakByType.set(t, Math.max(peakByType.get(t) ?? 0, kb));
+}, 1000);
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
 const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
 const t0 = performance.now();
@@ -69,6 +77,6 @@ const flagged = last === 'done' ? Number((await page.getByTestId('flagged-count'
 const error = last === 'error' ? await page.locator('[role="alert"]').first().innerText() : null;
 clearInterval(poll);
 await browser.close();
-const record = JSON.stringify({ images: n, encoder, date: new Date().toISOString(), memoryEstimate: estimate, secondsAt: marks, flagged, error, peakChromiumRssMiB: Math.round(peakKb / 1024) });
+const record = JSON.stringify({ images: n, encoder, date: new Date().toISOString(), memoryEstimate: estimate, secondsAt: marks, flagged, error, peakChromiumRssMiB: Math.round(peakKb / 1024), peakRssMiBByProcessType: Object.fromEntries([...peakByType].map(([t, kb]) => [t, Math.round(kb / 1024)])) });
 console.log(record);
 writeFileSync(`bench/app-${n}.json`, record + '\n');

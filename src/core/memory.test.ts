@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { APP_SETTING_NAMES, FIXED_BYTES, checkMemory, estimateMemory, formatBytes, runMemoryBytes } from './memory';
+import { APP_SETTING_NAMES, FIXED_BYTES, PER_IMAGE_BYTES, checkMemory, estimateMemory, formatBytes, runMemoryBytes } from './memory';
 import { MODEL_PRESETS } from './options';
 
 const fast = MODEL_PRESETS.fast;
@@ -22,8 +22,20 @@ describe('memory estimate', () => {
     const est = estimateMemory(1000, 32, fast, 64, 0.99);
     const total = runMemoryBytes(est, 1000, 128, 2, 2, 4000);
     // 12.3 MB targets + 0.5 MB embeddings + 2 x 500 training copies (12.3 MB) + 2 steps + fixed.
-    expect(total).toBe(est.images + 1000 * 128 * 4 + 2 * 500 * 12288 + 2 * est.trainStep + FIXED_BYTES);
+    expect(total).toBe(est.images + 1000 * 128 * 4 + 2 * 500 * 12288 + 2 * est.trainStep + FIXED_BYTES + 1000 * PER_IMAGE_BYTES);
     expect(formatBytes(total)).toMatch(/GB$/);
     expect(formatBytes(5 * 1024 ** 2)).toBe('5 MB');
+  });
+
+  it("matches the tab's measured peak memory at 1,000 and 20,000 images within 10% (bench/app-*.json)", () => {
+    // Renderer-process peaks in Chromium at the product defaults (scripts/research/app-large.ts).
+    for (const [images, measuredMiB] of [
+      [1000, 2389],
+      [20000, 3263],
+    ]) {
+      const est = estimateMemory(images, 32, fast, 64, 0.99);
+      const total = runMemoryBytes(est, images, 128, 2, 2, 4000) / 1024 ** 2;
+      expect(Math.abs(total - measuredMiB) / measuredMiB, `${images} images: ${total.toFixed(0)} MiB estimated`).toBeLessThan(0.1);
+    }
   });
 });

@@ -71,18 +71,26 @@ export function checkMemory(
 /**
  * What a run holds at its peak, roughly, for the app's estimate before a run: the decoder
  * targets, the embeddings, each decoder's copy of its training rows, and one training step per
- * decoder training at once (`parallel`), plus the engine's fixed cost (weights, wasm heaps,
- * the encoder session): the CLI's measured fixed cost (README, Memory), used for the app too
- * (not measured in the browser).
+ * decoder training at once (`parallel`), plus what the tab holds beyond those buffers: a fixed
+ * cost (the engines' wasm heaps and modules, weights, the encoder session) and a per-image cost
+ * (file handles, scores and per-witness arrays, caches), both measured in Chromium.
  */
 export function runMemoryBytes(est: MemoryEstimate, images: number, embDim: number, folds: number, parallel: number, maxTrainImages: number | null): number {
   const perImage = est.images / Math.max(1, images);
   const trainRows = Math.min(maxTrainImages ?? Infinity, folds > 1 ? Math.ceil((images * (folds - 1)) / folds) : images);
-  return est.images + images * embDim * 4 + folds * trainRows * perImage + parallel * est.trainStep + FIXED_BYTES;
+  return est.images + images * embDim * 4 + folds * trainRows * perImage + parallel * est.trainStep + FIXED_BYTES + images * PER_IMAGE_BYTES;
 }
 
-/** The engine's fixed memory (weights, wasm heaps, encoder session), measured for the CLI. */
-export const FIXED_BYTES = 1.1 * 1024 ** 3;
+/**
+ * The tab's memory beyond the buffers runMemoryBytes counts, fitted at stop 18 to the peak
+ * resident memory of the page's renderer process (its workers are threads of it) in Debian's
+ * Chromium at the product defaults, 1,000 and 20,000 images of 32 px: 2,389 and 3,263 MiB
+ * (`scripts/research/app-large.ts`, bench/app-1000.json, bench/app-20000.json). Two points, two
+ * constants: a fixed 2.0 GiB (the estimate before stop 18 used the CLI's 1.1 GB and read 1.4 and
+ * 1.7 GB there) and 30 KB per image.
+ */
+export const FIXED_BYTES = 2.0 * 1024 ** 3;
+export const PER_IMAGE_BYTES = 30 * 1024;
 
 /** "0.4 GB" / "850 MB". */
 export function formatBytes(b: number): string {
