@@ -7,7 +7,7 @@
  *
  *   npx tsx bench/large-folder.ts [images=50000] [encoder=fixtures/patch/encoder.onnx] [size=28]
  *
- * `size` > 28 writes the images upscaled to size x size (bilinear), so decoding costs what a
+ * `size` > 28 writes the images upscaled to size x size (core's resample, bilinear), so decoding costs what a
  * folder of that size costs: `npx tsx bench/large-folder.ts 1000 fixtures/r224/encoder.onnx 224`
  * is the issue's "1,000 images at 224 px, drop to verdict". The record goes to
  * bench/scan-<images>x<size>.json.
@@ -18,6 +18,7 @@ import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { encode } from 'fast-png';
+import { resample } from '../src/core/image/resample';
 
 const n = Number(process.argv[2] ?? 50000);
 const encoder = process.argv[3] ?? 'fixtures/patch/encoder.onnx';
@@ -25,27 +26,13 @@ const size = Number(process.argv[4] ?? 28);
 const src = '/usr/share/datasets/fashion-mnist';
 const folder = join(tmpdir(), size === 28 ? `dede-large-${n}` : `dede-large-${n}-${size}px`);
 
-/** A 28 x 28 gray image upscaled to size x size, bilinear with clamped edges (pixel centres aligned). */
+/** A 28 x 28 gray image upscaled to size x size with core's resampler (bilinear with half-pixel centres when upscaling). */
 function upscale(px: Uint8Array): Uint8Array {
   if (size === 28) return px;
-  const out = new Uint8Array(size * size);
-  const f = 28 / size;
-  for (let y = 0; y < size; y++) {
-    const sy = Math.min(27, Math.max(0, (y + 0.5) * f - 0.5));
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(27, y0 + 1);
-    const wy = sy - y0;
-    for (let x = 0; x < size; x++) {
-      const sx = Math.min(27, Math.max(0, (x + 0.5) * f - 0.5));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(27, x0 + 1);
-      const wx = sx - x0;
-      const top = px[y0 * 28 + x0] * (1 - wx) + px[y0 * 28 + x1] * wx;
-      const bottom = px[y1 * 28 + x0] * (1 - wx) + px[y1 * 28 + x1] * wx;
-      out[y * size + x] = Math.round(top * (1 - wy) + bottom * wy);
-    }
-  }
-  return out;
+  const rgba = new Uint8ClampedArray(28 * 28 * 4);
+  px.forEach((v, i) => rgba.set([v, v, v, 255], i * 4));
+  const out = resample({ width: 28, height: 28, data: rgba }, size, size).data;
+  return Uint8Array.from({ length: size * size }, (_, i) => out[i * 4]);
 }
 
 // The "written" marker sits beside the folder, not in it (the scan would list it as a skipped file).
