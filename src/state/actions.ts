@@ -11,6 +11,7 @@ import type { FileRef, ImageRole } from '../worker/protocol';
 import { messageOf } from './messages';
 import { useStudio } from './store';
 import { studio } from './workerClient';
+import { stageInChunks } from './chunks';
 
 const get = useStudio.getState;
 
@@ -66,7 +67,8 @@ export async function loadImageFiles(role: ImageRole, refs: FileRef[], source: s
   s.setError(role, null);
   s.setLoading(`Reading ${role === 'aux' ? 'auxiliary ' : ''}images...`);
   try {
-    const report = await studio().loadImages(role, refs, loadingProgress('Reading images'));
+    await stageInChunks(refs, (part, first) => studio().stageFiles(role, part, first));
+    const report = await studio().loadImages(role, null, loadingProgress('Reading images'));
     get().setImageSet(role, { source, paths: report.paths, skipped: report.skipped });
     if (role === 'suspect') get().clearResults();
   } catch (err) {

@@ -48,6 +48,9 @@ function ensureBackend(choice: BackendChoice): Promise<BackendInfo> {
   return backend.ready;
 }
 
+/** Files received by stageFiles, per role, until loadImages takes them. */
+const staged: Record<ImageRole, FileRef[]> = { suspect: [], aux: [] };
+
 const buffersOf = (tiles: { data: Uint8ClampedArray }[]) => tiles.map((t) => t.data.buffer as ArrayBuffer);
 
 export const studioApi = {
@@ -69,9 +72,25 @@ export const studioApi = {
     return (await session.setEncoder(session.encoderFiles, name)).info;
   },
 
-  /** Keeps the dropped image files as handles (read when needed) and lists the unusable ones. */
-  async loadImages(role: ImageRole, refs: FileRef[], onProgress?: (p: Progress) => void): Promise<ImageSetReport> {
-    return session.setImages(role, lazyFileRefs(refs), { onProgress });
+  /**
+   * Receives part of a dropped folder's files (`reset` starts a new list): the UI sends a large
+   * folder in chunks because each message clones its Blobs on the main thread (actions.ts
+   * STAGE_CHUNK). Returns how many files are staged for `role`.
+   */
+  stageFiles(role: ImageRole, refs: FileRef[], reset: boolean): number {
+    if (reset) staged[role] = [];
+    staged[role].push(...refs);
+    return staged[role].length;
+  },
+
+  /**
+   * Keeps the dropped image files as handles (read when needed) and lists the unusable ones;
+   * `refs` null takes the files stageFiles received for `role`.
+   */
+  async loadImages(role: ImageRole, refs: FileRef[] | null, onProgress?: (p: Progress) => void): Promise<ImageSetReport> {
+    const list = refs ?? staged[role];
+    staged[role] = [];
+    return session.setImages(role, lazyFileRefs(list), { onProgress });
   },
 
   clearImages(role: ImageRole): void {
