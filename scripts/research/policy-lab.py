@@ -10,7 +10,9 @@ policy costs seconds instead of a scan per fixture.
 calibrated as witnesses.ts calibrates it (robust z: median and 1.4826 MAD of log(score), or of
 log(2 / (1 - similarity)) for density), the tail gate as witnesses.ts applies it (a witness
 votes when >= 1% of images pass z(1%)), and the verdict is the max z over the voting witnesses
-of a subset, flagged above z(alpha). Variants: `a/m` splits alpha over the voting witnesses;
+of a subset, flagged above z(alpha). `excess` picks the one voter whose tail share exceeds its
+own null tail (NULL_TAIL: the most that witness showed on folders without poison) by the most,
+instead of the one with the heaviest tail. Variants: `a/m` splits alpha over the voting witnesses;
 `tail>=q max` keeps only the voters whose tail share is at least q x the heaviest one's (q = 1:
 the one witness with the heaviest tail, ties to the first listed, as the default); `sum` is
 Stouffer's z over the voters (sum / sqrt(k)) instead of their max. DeDe's
@@ -45,6 +47,13 @@ def tpr_at(s, y, fpr=0.05):
     return float((s[y] > cut).mean())
 
 
+# The largest share above z(1%) each witness showed on a folder without poison (clean-encoder
+# controls and clean folders; README "Is there a backdoor at all?"). Override: NULL_TAIL=dede:0.05,...
+NULL_TAIL = {'dede': 0.052, 'density': 0.043, 'lookalike': 0.034}
+if os.environ.get('NULL_TAIL'):
+    NULL_TAIL.update({k: float(v) for k, v in (x.split(':') for x in os.environ['NULL_TAIL'].split(','))})
+
+
 def load(root, case, labels):
     rows = list(csv.DictReader(open(f'{root}/{case}/scores.csv')))
     files = [r['file'] for r in rows]
@@ -70,11 +79,11 @@ def main():
     names = ('dede', 'density', 'lookalike')
     subsets = [s for r in (1, 2, 3) for s in itertools.combinations(names, r)]
     print('policy'.ljust(34) + ''.join(c.ljust(24) for c, _ in cases))
-    for alpha_total, split, keep, how in ((0.005, False, 0.0, 'max'), (0.005, True, 0.0, 'max'), (0.005, False, 1.0, 'max'), (0.005, False, 0.5, 'max'), (0.005, False, 0.0, 'sum')):
+    for alpha_total, split, keep, how in ((0.005, False, 0.0, 'max'), (0.005, True, 0.0, 'max'), (0.005, False, 1.0, 'max'), (0.005, False, 0.5, 'max'), (0.005, False, 0.0, 'sum'), (0.005, False, 1.0, 'excess')):
         for sub in subsets:
             if (keep or how == 'sum') and len(sub) == 1:
                 continue
-            label = '+'.join(sub) + (' a/m' if split else '') + (f' tail>={keep:g}max' if keep else '') + (' sum' if how == 'sum' else '')
+            label = '+'.join(sub) + (' a/m' if split else '') + (f' tail>={keep:g}max' if keep and how != 'excess' else '') + (f' {how}' if how != 'max' else '')
             cells = []
             for c, _ in cases:
                 z, y = data[c]
@@ -84,7 +93,9 @@ def main():
                     continue
                 share = {w: (z[w] > gate).mean() for w in ws}
                 votes = [w for w in ws if share[w] >= 0.01] or ws
-                if keep:  # only the witnesses whose tail share is within `keep` of the heaviest
+                if how == 'excess':  # the voter with the most tail beyond its own null speaks
+                    votes = [max(votes, key=lambda w: share[w] - NULL_TAIL[w])]
+                elif keep:  # only the witnesses whose tail share is within `keep` of the heaviest
                     top = max(share[w] for w in votes)
                     votes = [w for w in votes if share[w] >= keep * top]
                     if keep == 1.0:  # ties go to the first listed, as witnesses.ts breaks them
@@ -92,7 +103,7 @@ def main():
                 a = alpha_total / len(votes) if split else alpha_total
                 # 'sum': Stouffer's z, sum / sqrt(k): standard normal again when the voters' z are
                 # independent standard normals, so z(alpha) keeps its false-alarm rate on a bulk.
-                comb = np.max([z[w] for w in votes], 0) if how == 'max' else np.sum([z[w] for w in votes], 0) / np.sqrt(len(votes))
+                comb = np.max([z[w] for w in votes], 0) if how in ('max', 'excess') else np.sum([z[w] for w in votes], 0) / np.sqrt(len(votes))
                 fl = (comb > ztail(a)).mean()
                 au = auroc(comb, y) if y is not None else None
                 t = tpr_at(comb, y) if y is not None else None
