@@ -33,6 +33,9 @@ test('the demo shows a detection within 60 s of the click (pre-trained decoders)
   await expect(votes.locator('[data-witness="lookalike"]')).toContainText('gives the verdict');
   await expect(votes.locator('[data-witness="density"]')).toHaveAttribute('data-votes', 'false');
   await expect(votes.locator('[data-witness="density"]')).toContainText('not voting');
+  // The folder-level call: the demo's look-alike tail (7.8% above z(1%)) is beyond any clean folder's.
+  await expect(page.getByTestId('folder-evidence')).toHaveAttribute('data-level', 'excess');
+  await expect(page.getByTestId('folder-evidence')).toContainText('Backdoor evidence');
   await expect(page.locator('[data-metric="Rebuild collapse"]')).toContainText('no shared target', { timeout: 60_000 });
   await expect(page.locator('[data-zone="Images"]')).toContainText(`${IMAGES.toLocaleString('en-US')} images`);
   await page.getByRole('listbox', { name: 'Samples by score' }).scrollIntoViewIfNeeded();

@@ -13,11 +13,20 @@
  *     kernel made the default pair affordable in CI: about 3 more minutes);
  *   - the CTRL-style pair (a frequency trigger implanted DRUPE-style, scripts/fixtures/
  *     make_ctrl_fixture.py) was made after every default was chosen and no setting was tuned
- *     on it: it guards against defaults that only fit the fixtures they were picked on.
+ *     on it: it guards against defaults that only fit the fixtures they were picked on;
+ *   - so was the emoji pair (scripts/fixtures/make_emoji_fixture.py): colour images of another
+ *     domain, with natural near-duplicates (skin-tone variants), a DRUPE-style backdoor in an
+ *     encoder trained on them, and that encoder as its control;
+ *   - the folder-level call (verdict.ts folderEvidence) says "excess" on every backdoored
+ *     folder and never on a folder without a backdoor;
+ *   - the DRUPE-style folder at 5% poisoned (900 clean + 50 triggered, as scripts/research/
+ *     poison-rate.py picks them): there the default 'excess' combination keeps the verdict with
+ *     the look-alike witness, where 'heaviest' handed it to DeDe's on a tail 0.1 point heavier.
  * The scans run two at a time, each training its folds in one thread (tfjs-wasm uses one core),
  * to keep CI short.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runDede, tempDir } from './helpers/cli';
@@ -28,6 +37,25 @@ const PATCH = path.join(FIX, 'patch');
 /** The app's bundled demo is the DRUPE-style fixture (scripts/fixtures/make_drupe_fixture.py). */
 const DRUPE = path.join(ROOT, 'public', 'demo');
 const CLEAN_ENCODER = path.join(FIX, 'clean-encoder.onnx');
+const EMOJI = path.join(FIX, 'emoji');
+
+/**
+ * A folder with every clean image of `dir` and only `k` of its triggered ones (symlinks, which
+ * dede scan follows), chosen as scripts/research/poison-rate.py chooses them: the first k in the
+ * order of sha-256("0:" + file).
+ */
+function fewerPoisoned(dir: string, k: number): { images: string; labels: string } {
+  const rows = readFileSync(path.join(dir, 'labels.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+  const key = (f: string) => createHash('sha256').update(`0:${f}`).digest('hex');
+  const poisoned = rows.filter((r) => r[1] === '1').map((r) => r[0]).sort((a, b) => (key(a) < key(b) ? -1 : 1)).slice(0, k);
+  const keep = [...rows.filter((r) => r[1] === '0').map((r) => r[0]), ...poisoned];
+  const out = tempDir('dede-rate-');
+  mkdirSync(path.join(out, 'images'));
+  for (const f of keep) symlinkSync(path.join(dir, 'images', f), path.join(out, 'images', f));
+  const labels = path.join(out, 'labels.csv');
+  writeFileSync(labels, ['file,poisoned', ...keep.map((f) => `${f},${poisoned.includes(f) ? 1 : 0}`)].join('\n') + '\n');
+  return { images: path.join(out, 'images'), labels };
+}
 
 interface Case {
   name: string;
@@ -50,8 +78,13 @@ const CASES: Case[] = [
   { name: 'drupe-control', encoder: CLEAN_ENCODER, images: path.join(DRUPE, 'images'), labels: path.join(DRUPE, 'labels.csv') },
   { name: 'ctrl', encoder: path.join(FIX, 'ctrl', 'encoder.onnx'), images: path.join(FIX, 'ctrl', 'images'), labels: path.join(FIX, 'ctrl', 'labels.csv') },
   { name: 'ctrl-control', encoder: CLEAN_ENCODER, images: path.join(FIX, 'ctrl', 'images'), labels: path.join(FIX, 'ctrl', 'labels.csv') },
+  { name: 'emoji', encoder: path.join(EMOJI, 'encoder.onnx'), images: path.join(EMOJI, 'images'), labels: path.join(EMOJI, 'labels.csv') },
+  { name: 'emoji-control', encoder: path.join(EMOJI, 'clean-encoder.onnx'), images: path.join(EMOJI, 'images'), labels: path.join(EMOJI, 'labels.csv') },
 ];
+const BACKDOORED = ['patch', 'blended', 'drupe', 'drupe-5pct', 'ctrl', 'emoji'];
+const CONTROLS = ['clean-folder', 'patch-control', 'blended-control', 'drupe-control', 'ctrl-control', 'emoji-control'];
 
+if (existsSync(path.join(DRUPE, 'labels.csv'))) CASES.splice(7, 0, { name: 'drupe-5pct', encoder: path.join(DRUPE, 'encoder.onnx'), ...fewerPoisoned(DRUPE, 50) });
 const haveAll = CASES.every((c) => existsSync(c.encoder) && existsSync(c.images));
 const REAL_SCAN_MS = 40 * 60_000;
 
@@ -99,11 +132,16 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
   }, REAL_SCAN_MS);
 
   it('stays quiet without a backdoor: <= 5% flagged by the clean encoder on clean images and on triggered ones', () => {
-    for (const name of ['clean-folder', 'patch-control', 'blended-control', 'drupe-control', 'ctrl-control']) {
+    for (const name of CONTROLS) {
       const s = summaries.get(name);
       expect(flaggedShare(s), name).toBeLessThanOrEqual(0.05);
       expect(s.rule).toBe('tail:0.005');
     }
+  });
+
+  it('calls backdoor evidence on every backdoored folder and never on a folder without a backdoor', () => {
+    for (const name of BACKDOORED) expect(summaries.get(name).verdict.backdoorEvidence.level, name).toBe('excess');
+    for (const name of CONTROLS) expect(summaries.get(name).verdict.backdoorEvidence.level, name).not.toBe('excess');
   });
 
   it('finds the patch backdoor (AUROC >= 0.95) and its rebuilds collapse, unlike the clean encoder control', () => {
@@ -160,6 +198,18 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
     expect(Math.max(0, ...s.verdict.families.map((f: { size: number }) => f.size))).toBeLessThanOrEqual(5);
   });
 
+  it('finds the DRUPE-style backdoor at 5% poisoned: the look-alike witness keeps the verdict DeDe would take on tail noise', () => {
+    // Measured (seed 0): look-alike 0.970 with 5.5% above z(1%), DeDe 0.865 with 5.6%; under
+    // 'heaviest' DeDe spoke (verdict 0.865), under 'excess' (default) look-alike does.
+    const s = summaries.get('drupe-5pct');
+    expect(s.counts.images).toBe(950);
+    expect(s.metrics.poisoned).toBe(50);
+    expect(s.settings.score.combine).toBe('excess');
+    expect(witness(s, 'lookalike').votes).toBe(true);
+    expect(s.metrics.auroc).toBeGreaterThanOrEqual(0.95);
+    expect(witness(s, 'density').auroc).toBeLessThan(0.75);
+  });
+
   it('finds the CTRL-style backdoor no default was tuned on, with DeDe far above its control', () => {
     // Measured once (seed 0): verdict 0.943 (look-alike), DeDe 0.832 (control 0.575), neighbours 0.316.
     // The bar is below the issue's 0.95 on purpose: this fixture measures, it was not met by tuning.
@@ -171,5 +221,15 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
     const dede = witness(s, 'dede').auroc;
     expect(dede).toBeGreaterThanOrEqual(0.75);
     expect(dede).toBeGreaterThan(witness(control, 'dede').auroc + 0.1);
+  });
+
+  it('finds the DRUPE-style backdoor in colour emoji, a domain no default was tuned on', () => {
+    // Measured (seed 0): verdict 0.969 (look-alike), neighbours 0.578, DeDe 0.682; control 0.502 with 3.5% flagged.
+    const s = summaries.get('emoji');
+    const control = summaries.get('emoji-control');
+    expect(witness(s, 'density').auroc).toBeLessThan(0.75);
+    expect(witness(s, 'lookalike').votes).toBe(true);
+    expect(s.metrics.auroc).toBeGreaterThanOrEqual(0.9);
+    expect(control.metrics.auroc).toBeLessThan(0.7);
   });
 });

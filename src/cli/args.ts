@@ -102,6 +102,7 @@ const SCAN_OPTIONS = {
   'rebuild-size': { type: 'string' },
   'train-threads': { type: 'string' },
   'max-train-images': { type: 'string' },
+  trim: { type: 'string' },
   background: { type: 'string' },
   preset: { type: 'string' },
   epochs: { type: 'string' },
@@ -130,6 +131,13 @@ function maxTrainArg(text: string | undefined, fallback: number | null): number 
   const n = intArg('max-train-images', text, 0);
   if (n === undefined) return fallback;
   return n === 0 ? null : n;
+}
+
+function trimArg(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (!(Number.isFinite(v) && v >= 0 && v <= 0.5)) throw new UsageError(`--trim ${text}: expected a share of the images between 0 and 0.5, e.g. 0.1`);
+  return v;
 }
 
 function budgetArg(text: string | undefined, paper: boolean): number | null {
@@ -188,6 +196,7 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     folds: intArg('folds', str('folds'), 1) ?? base.folds,
     rebuildSize: intArg('rebuild-size', str('rebuild-size'), 4) ?? base.rebuildSize,
     maxTrainImages: maxTrainArg(str('max-train-images'), base.maxTrainImages),
+    trim: trimArg(str('trim'), base.trim),
   };
   // The paper preset is the authors' settings throughout: raw score, DeDe alone, mean:1.5.
   const baseScore = preset === 'paper' ? PAPER_SCORE : DEFAULT_SCORE;
@@ -204,7 +213,7 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     masks: intArg('masks', str('masks'), 1) ?? baseScore.masks,
     draws: intArg('draws', str('draws'), 1) ?? baseScore.draws,
     statistic: oneOf<ScoreOptions['statistic']>('statistic', str('statistic'), ['min', 'mean']) ?? baseScore.statistic,
-    combine: oneOf<ScoreOptions['combine']>('combine', str('combine'), ['max', 'heaviest']) ?? baseScore.combine,
+    combine: oneOf<ScoreOptions['combine']>('combine', str('combine'), ['excess', 'heaviest', 'max']) ?? baseScore.combine,
   };
 
   const calibrated = !(score.kind === 'raw' && score.witnesses.length === 1);

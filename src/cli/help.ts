@@ -43,6 +43,9 @@ Decoder:
   --aux <dir>            train the decoder on this folder instead of the suspect images
   --max-train-images N   most images each decoder trains on, a seeded sample; every image is
                          still scored (default ${DEFAULT_TRAIN.maxTrainImages}; 0 = all)
+  --trim SHARE           keep this share of the images, the most suspicious to the
+                         decoder-free witnesses, out of the cross-fitted decoders' training;
+                         they are still scored (default ${DEFAULT_TRAIN.trim}; paper 0)
   --train-threads N      threads training the cross-fitted decoders at once, one tfjs-wasm
                          per thread (default: one per core, at most --folds; 1 = one thread)
   --rebuild-size <px>    side the decoder rebuilds, a multiple of its patch (4), at most the
@@ -71,7 +74,10 @@ Scoring and verdict:
                          20th-nearest embedding; lookalike = pixel distance (each image's mean
                          removed) to the 100 embedding-nearest images / to the 200 pixel-nearest;
                          the score column is then the z of the witness that speaks (--combine)
-  --combine max|heaviest how voting witnesses make the verdict (default ${DEFAULT_SCORE.combine}): max = the
+  --combine excess|heaviest|max
+                         how voting witnesses make the verdict (default ${DEFAULT_SCORE.combine}): excess =
+                         only the witness whose upper tail most exceeds what it showed on
+                         folders without poison speaks; max = the
                          largest z over every witness with an excess tail; heaviest = only the
                          witness with the most images in its upper tail speaks
   --checkpoint <file>    save the decoder after each epoch; resume from it if it exists

@@ -14,6 +14,7 @@ import { runScan } from '../core/scan';
 import { scanSummary } from '../core/summary';
 import { parseLabels, scoresToCsv, witnessColumns } from '../core/csv';
 import { notVotingReason } from '../core/witnesses';
+import { evidenceSentence, falseAlarmSentence } from '../core/verdict';
 import type { ScanArgs } from './args';
 import { ortBackend, setupNodeBackend } from './backend';
 import { ThreadFoldRunner, foldSlots } from './foldRunner';
@@ -87,7 +88,7 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     const outs = encoder.info.outputs.length > 1 ? ` output ${encoder.info.outputName} (of ${encoder.info.outputs.map((o) => o.name).join(', ')})` : '';
     say(`  encoder   ${encoder.info.format} ${path.basename(args.encoder)} input ${encoder.info.inputName} [${encoder.info.inputShape.map((d) => (d < 0 ? '?' : d)).join(',')}]${outs}, ${notes.join(', ')}`);
     say(`  normalise mean ${pre.mean.join(',')} std ${pre.std.join(',')}, pooling ${pre.pooling}`);
-    say(`  decoder   preset ${t.preset} (D ${cfg.dim}, ${cfg.encDepth}+${cfg.decDepth} blocks, patch ${cfg.patch}), epochs ${t.epochs}, batch ${t.batch}, lr ${t.lr}, train mask ${t.trainMask}${t.trainMaskEnd !== null ? `->${t.trainMaskEnd}` : ''}, ${aux || t.folds === 1 ? '1 decoder' : `${t.folds} cross-fitted decoders`}, seed ${t.seed}`);
+    say(`  decoder   preset ${t.preset} (D ${cfg.dim}, ${cfg.encDepth}+${cfg.decDepth} blocks, patch ${cfg.patch}), epochs ${t.epochs}, batch ${t.batch}, lr ${t.lr}, train mask ${t.trainMask}${t.trainMaskEnd !== null ? `->${t.trainMaskEnd}` : ''}, ${aux || t.folds === 1 ? '1 decoder' : `${t.folds} cross-fitted decoders`}${!aux && t.folds > 1 && t.trim > 0 ? `, trim ${t.trim}` : ''}, seed ${t.seed}`);
     const sc = args.score;
     const dedeScore = sc.kind === 'raw' ? 'raw error' : `counterfactual (own / ${sc.statistic} of ${sc.draws} others)`;
     say(`  score     mask ${sc.scoreMask}, ${sc.masks} mask(s), DeDe ${dedeScore}, witnesses ${sc.witnesses.join('+')}, rule ${formatRule(args.rule)}; backend ${backendName}`);
@@ -164,8 +165,9 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     if (result.calibrated) {
       const expected = result.expectedFalseAlarms;
       say(
-        `  by witness: ${result.witnesses.map((w) => (w.votes ? `${w.name} ${w.flagged}` : `${w.name} ${notVotingReason(w)}`)).join(', ')}${expected !== null ? `; a clean folder of this size would still get about ${expected.toFixed(1)} false alarm(s) at this rule` : ''}`,
+        `  by witness: ${result.witnesses.map((w) => (w.votes ? `${w.name} ${w.flagged}` : `${w.name} ${notVotingReason(w)}`)).join(', ')}${expected !== null ? `; ${falseAlarmSentence(expected)}` : ''}`,
       );
+      if (result.backdoorEvidence) say(`  ${evidenceSentence(result.backdoorEvidence)}`);
       if (result.families.length > 0) {
         say(`  ${result.families.length} famil${result.families.length === 1 ? 'y' : 'ies'} of near-identical embeddings among the flagged images (largest ${result.families[0].length}): see --json verdict.families`);
       }

@@ -27,6 +27,7 @@ import {
 } from './model';
 import { gatherRows, type AugmentedRows } from './model/batch';
 import { Rng } from './model/rng';
+import { decoderFreeSuspicion, trimmedRows } from './trim';
 import type { Progress } from './types';
 import type { ScoreHooks } from './model/score';
 
@@ -49,6 +50,11 @@ export interface DecoderSet {
   states: TrainState[];
   /** Set by the caller that knows the inputs (runScan); saved in and read from the bytes. */
   identity?: SetIdentity | null;
+  /**
+   * Rows no decoder trains on (TrainOptions.trim; trim.ts), found before the first epoch and
+   * found again, identically, after a resume from bytes; null or absent: none.
+   */
+  excluded?: number[] | null;
 }
 
 /** Seeded balanced split of rows 0..n-1 into k parts (k >= 2), each sorted ascending. */
@@ -101,6 +107,10 @@ export function createDecoderSet(
  */
 export function trainDataFor(set: DecoderSet, data: TrainData, f: number, maxImages: number | null = null, seed = 0): TrainData {
   let rows = set.parts ? complement(data.images.count, set.parts[f]) : null;
+  if (set.excluded && set.excluded.length > 0) {
+    const out = new Set(set.excluded);
+    rows = (rows ?? Array.from({ length: data.images.count }, (_, i) => i)).filter((r) => !out.has(r));
+  }
   const n = rows?.length ?? data.images.count;
   if (maxImages !== null && n > maxImages) {
     const all = rows ?? Array.from({ length: n }, (_, i) => i);
@@ -157,6 +167,10 @@ export async function trainDecoderSet(
   opts: TrainOptions,
   hooks: TrainHooks & { budgetSeconds?: number | null; runner?: FoldRunner | null } = {},
 ): Promise<{ stopped: boolean; budgetHit?: boolean }> {
+  // Trimming applies when the decoders train on the folder they score (cross-fitted).
+  if ((opts.trim ?? 0) > 0 && set.parts && !set.excluded) {
+    set.excluded = trimmedRows(await decoderFreeSuspicion(data, opts.seed, { shouldStop: hooks.shouldStop }), opts.trim);
+  }
   const subsets = set.states.map((_, f) => trainDataFor(set, data, f, opts.maxTrainImages ?? null, opts.seed));
   const spe = subsets.map((d) => stepsPerEpoch(d.images.count, opts.batch));
   const total = spe.reduce((a, b) => a + b, 0) * opts.epochs;

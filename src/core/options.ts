@@ -94,6 +94,12 @@ export interface TrainOptions {
    * on large folders (README "Large folders").
    */
   maxTrainImages: number | null;
+  /**
+   * With cross-fitting on the suspect folder: the share of images, most suspicious to the
+   * decoder-free witnesses, kept out of every decoder's training (still scored; trim.ts).
+   * 0 = train on every image, as the authors do.
+   */
+  trim: number;
 }
 
 /**
@@ -167,7 +173,9 @@ export interface ScoreOptions {
   witnesses: WitnessName[];
   /**
    * How the voting witnesses make the verdict (witnesses.ts): 'max' = the largest z over every
-   * witness that passes the tail gate; 'heaviest' = only the one among them with the heaviest
+   * witness that passes the tail gate; 'excess' = only the one among them whose tail exceeds
+   * what it showed on folders without poison (witnesses.ts NULL_TAIL) by the most; 'heaviest' =
+   * only the one among them with the heaviest
    * upper tail (the most excess of suspicious images) speaks.
    */
   combine: Combine;
@@ -186,6 +194,7 @@ export const PAPER_TRAIN: TrainOptions = {
   folds: 1,
   rebuildSize: null,
   maxTrainImages: null,
+  trim: 0,
 };
 
 /**
@@ -207,7 +216,8 @@ export const DEFAULT_TRAIN: TrainOptions = {
 
 /**
  * Product scoring (README "Detection"): the counterfactual DeDe score beside the neighbourhood
- * and look-alike witnesses, the verdict given by the one with the heaviest upper tail.
+ * and look-alike witnesses, the verdict given by the one whose upper tail most exceeds its own
+ * measured clean tail.
  */
 export const DEFAULT_SCORE: ScoreOptions = {
   scoreMask: 0.99,
@@ -216,7 +226,7 @@ export const DEFAULT_SCORE: ScoreOptions = {
   draws: 16,
   statistic: 'min',
   witnesses: ['dede', 'density', 'lookalike'],
-  combine: 'heaviest',
+  combine: 'excess',
 };
 
 /** The authors' scoring: raw sum of squared error, DeDe alone. */

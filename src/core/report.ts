@@ -12,6 +12,7 @@ import { denormalise } from './image/preprocess';
 import { heatRgba } from './image/heat';
 import type { RGB } from './options';
 import { notVotingReason } from './witnesses';
+import { falseAlarmSentence } from './verdict';
 import { base64 } from './base64';
 import { FAMILY_CLOSER } from './density';
 
@@ -186,8 +187,9 @@ export function renderReport(input: ReportInput): string {
   parts.push(
     `<h1>DeDe scan report</h1><p class="note">${esc(input.title)} · ${esc(input.createdAt)} · ${esc(input.tool)}</p>` +
       `<p class="verdict"><strong>${s.counts.flagged}</strong> of ${s.counts.images} images flagged (${esc(s.rule)}, threshold ${esc(Number(s.threshold).toPrecision(4))})` +
-      (s.verdict.expectedFalseAlarms !== null ? `; a clean folder of this size would still get about ${esc(s.verdict.expectedFalseAlarms)} false alarm(s) at this rule` : '') +
+      (s.verdict.expectedFalseAlarms !== null ? `; ${esc(falseAlarmSentence(s.verdict.expectedFalseAlarms))}` : '') +
       `.</p>` +
+      (s.verdict.backdoorEvidence ? `<p class="verdict" data-evidence="${esc(s.verdict.backdoorEvidence.level)}">${esc(s.verdict.backdoorEvidence.sentence)}</p>` : '') +
       `<p class="note">A flagged image is one whose rebuild from its own embedding is unusually poor next to its rebuilds from other images' embeddings, or whose embedding sits unusually close to others'. A low score is not proof that an image is clean.</p>`,
   );
   parts.push(

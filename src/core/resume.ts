@@ -38,6 +38,9 @@ export function resumeSet(
           `the checkpoint was trained for ${m.imageSize} px images and ${m.embDim}-d embeddings, not ${dims.imageSize} px and ${dims.embDim}-d: ${redo}`,
         );
       }
+      if ((state.opts.trim ?? 0) !== train.trim) {
+        throw new Error(`the checkpoint was trained with --trim ${state.opts.trim ?? 0}, this scan asks ${train.trim}: pass the same --trim, or ${redo}`);
+      }
       if (JSON.stringify(m.cfg) !== cfg || state.seed !== train.seed + f) {
         throw new Error(
           `the checkpoint was trained with preset ${state.opts.preset} and seed ${state.seed - f}: pass the same --preset and --seed, or ${redo}`,

@@ -6,6 +6,7 @@ import { MODEL_PRESETS, formatRule } from './options';
 import type { ScanResult } from './scan';
 import { WITNESS_LABELS, notVotingReason } from './witnesses';
 import type { TriggerHint } from './evidence';
+import { evidenceSentence } from './verdict';
 
 export const SUMMARY_VERSION = 1;
 
@@ -67,10 +68,14 @@ export function scanSummary(r: ScanResult) {
     verdict: {
       score: !r.calibrated
         ? 'raw DeDe error (sum of squared error)'
-        : r.score.combine === 'heaviest'
+        : r.score.combine === 'excess'
+          ? 'calibrated z of the voting witness whose upper tail most exceeds its measured clean tail'
+          : r.score.combine === 'heaviest'
           ? 'calibrated z of the voting witness with the heaviest upper tail'
           : 'max calibrated z over the voting witnesses',
       expectedFalseAlarms: r.expectedFalseAlarms === null ? null : round(r.expectedFalseAlarms, 2),
+      /** Does the speaking witness's tail exceed what folders without poison showed (verdict.ts folderEvidence)? */
+      backdoorEvidence: r.backdoorEvidence ? { ...r.backdoorEvidence, tailShare: round(r.backdoorEvidence.tailShare, 4), sentence: evidenceSentence(r.backdoorEvidence) } : null,
       rawAuroc: r.rawAuroc === null ? null : round(r.rawAuroc, 4),
       witnesses: r.witnesses.map((w) => ({
         name: w.name,

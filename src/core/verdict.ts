@@ -8,7 +8,60 @@ import type { Embeddings } from './types';
 import type { LabelledSubset } from './scanMetrics';
 import { auroc, tprAtFpr } from './metrics';
 import { embeddingFamilies, familyCosFor } from './density';
-import type { WitnessName, WitnessSet } from './witnesses';
+import { NULL_TAIL, WITNESS_LABELS, tailExcess, type WitnessName, type WitnessSet } from './witnesses';
+
+/**
+ * How far beyond its own clean tail (witnesses.ts NULL_TAIL) the speaking witness must reach
+ * before the folder is said to show backdoor evidence: one point, the whole nominal tail of
+ * the gate again. Between the clean tail and this margin the call is borderline. Measured
+ * (README "Is there a backdoor at all?"): every backdoored fixture's speaker at 10% poisoned
+ * was +3.0 points or more, at 5% +2.1 or more; folders without poison at most +0.0 (by
+ * construction: NULL_TAIL is their maximum, so held-back folders are the real test).
+ */
+export const EXCESS_MARGIN = 0.01;
+
+export type FolderEvidence = 'excess' | 'borderline' | 'none';
+
+export interface FolderCall {
+  level: FolderEvidence;
+  witness: WitnessName;
+  tailShare: number;
+  /** The speaking witness's NULL_TAIL: the most it showed on folders without poison. */
+  cleanTail: number;
+}
+
+/**
+ * The folder-level call, without labels: does the speaking witness (the voter whose tail most
+ * exceeds its own clean tail) hold more images in its upper tail than folders without poison
+ * were measured to? Null when no witness is calibrated (the raw score).
+ */
+export function folderEvidence(witnesses: { name: WitnessName; votes: boolean; tailShare: number | null }[]): FolderCall | null {
+  const voters = witnesses.filter((w): w is { name: WitnessName; votes: boolean; tailShare: number } => w.votes && w.tailShare !== null);
+  if (voters.length === 0) return null;
+  const top = voters.reduce((a, b) => (tailExcess(b) > tailExcess(a) ? b : a));
+  const over = tailExcess(top);
+  const level = over >= EXCESS_MARGIN - 1e-9 ? 'excess' : over > 0 ? 'borderline' : 'none';
+  return { level, witness: top.name, tailShare: top.tailShare, cleanTail: NULL_TAIL[top.name] };
+}
+
+const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
+
+/** One wording of the folder-level call for the CLI, the report and the app. */
+export function evidenceSentence(e: FolderCall): string {
+  const tail = `${pct(e.tailShare)} of images lie above z(1%) for ${WITNESS_LABELS[e.witness]}`;
+  const clean = `folders without poison showed up to ${pct(e.cleanTail)}`;
+  if (e.level === 'excess') return `Backdoor evidence: ${tail}; ${clean} (measured). The flagged images are the suspects.`;
+  if (e.level === 'borderline') return `Borderline: ${tail}, just above the most folders without poison showed (${pct(e.cleanTail)}). Inspect the flagged images before acting.`;
+  return `No excess: ${tail}; ${clean}. This scan alone does not show a backdoor, but it does not clear the encoder either: a poison rate near 1% looked the same (README).`;
+}
+
+/**
+ * The false alarms the tail rule expects, in words: the bulk fit's nominal count, and what
+ * clean folders really got (one wording for the CLI, the report and the app).
+ */
+export function falseAlarmSentence(expected: number): string {
+  return `the bulk fit expects about ${expected.toFixed(1)} false alarm(s) on a folder of this size without poison; folders without poison got 2-7 times that (README)`;
+}
 
 /** Flagged images searched for families at most (the pairwise search is quadratic). */
 const FAMILY_CAP = 2000;
@@ -50,6 +103,8 @@ export interface WitnessVerdict {
   familyCos: number | null;
   /** With labels: AUROC of the paper's raw DeDe error, the control beside the default score. */
   rawAuroc: number | null;
+  /** The folder-level call (folderEvidence); null with the raw score. */
+  backdoorEvidence: FolderCall | null;
 }
 
 /** The verdict's extras for flags `flagged` at `threshold` on `ws.score`. */
@@ -92,5 +147,6 @@ export function witnessVerdict(
     families: emb && familyCos !== null ? embeddingFamilies(emb, rows, familyCos) : [],
     familyCos,
     rawAuroc: labelled ? auroc(Float64Array.from(labelled.index, (i) => ws.raw[i]), labelled.labels) : null,
+    backdoorEvidence: ws.calibrated ? folderEvidence(witnesses) : null,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TAIL_GATE_ALPHA, gateWitnesses, maxZ, notVotingReason, type Witness } from './witnesses';
-import { witnessVerdict } from './verdict';
+import { NULL_TAIL, TAIL_GATE_ALPHA, gateWitnesses, maxZ, notVotingReason, tailExcess, type Witness } from './witnesses';
+import { EXCESS_MARGIN, evidenceSentence, falseAlarmSentence, folderEvidence, witnessVerdict } from './verdict';
 import { tailZ } from './calibrate';
 
 /** A witness whose z values are given; `tailShare` counted as witnesses.ts counts it. */
@@ -16,9 +16,10 @@ function w(name: Witness['name'], z: number[]): Witness {
   };
 }
 
+// 200 images: z(0.01) = 2.326, so a voting witness needs >= 2 images above it.
+const bulk = Array.from({ length: 200 }, (_, i) => ((i % 20) - 10) / 5); // -2 .. 1.8, nothing above 2.326
+
 describe('the tail gate', () => {
-  // 200 images: z(0.01) = 2.326, so a voting witness needs >= 2 images above it.
-  const bulk = Array.from({ length: 200 }, (_, i) => ((i % 20) - 10) / 5); // -2 .. 1.8, nothing above 2.326
   it('drops a witness with no excess upper tail, keeps one with it, and max-z uses only voters', () => {
     const quiet = w('density', bulk.map((v, i) => (i === 7 ? 2.2 : v)));
     const loud = w('dede', bulk.map((v, i) => (i < 6 ? 4 + i : v)));
@@ -51,7 +52,7 @@ describe('the tail gate', () => {
     gateWitnesses([dede, density, lookalike], 'heaviest');
     expect([dede.votes, density.votes, lookalike.votes]).toEqual([false, false, true]);
     expect([dede.outvotedBy, density.outvotedBy, lookalike.outvotedBy]).toEqual(['lookalike', null, null]);
-    expect(notVotingReason(dede)).toBe('not voting: Look-alike neighbours has the heavier upper tail (2.0% of images above z(1%) here)');
+    expect(notVotingReason(dede)).toBe('not voting: Look-alike neighbours has the larger excess upper tail (this one: 2.0% of images above z(1%); folders without poison: up to 5.2%)');
     expect(notVotingReason(density)).toBe('not voting: 0.0% of images above z(1%), no excess over its bulk fit');
     expect(notVotingReason(lookalike)).toBeNull();
     // The combined score is the speaker's z, so DeDe's top images no longer pass through a max.
@@ -63,6 +64,23 @@ describe('the tail gate', () => {
     const twin = w('lookalike', Array.from(dede.z));
     gateWitnesses([dede, twin], 'heaviest');
     expect([dede.votes, twin.votes]).toEqual([true, false]);
+  });
+
+  it("combine 'excess': the voter whose tail most exceeds its own clean tail speaks, not the heaviest", () => {
+    // DeDe's clean tail (5.2%) is heavier than look-alike's (3.4%): DeDe at 6% holds less excess
+    // than look-alike at 5.5% (the DRUPE-style folder at 5% poisoned, where 'heaviest' picked DeDe).
+    expect(NULL_TAIL.dede).toBeGreaterThan(NULL_TAIL.lookalike);
+    const dede = w('dede', bulk.map((v, i) => (i < 12 ? 4 : v))); // 12 / 200 = 6%
+    const lookalike = w('lookalike', bulk.map((v, i) => (i >= 189 ? 3 : v))); // 11 / 200 = 5.5%
+    expect(dede.tailShare).toBeGreaterThan(lookalike.tailShare);
+    expect(tailExcess(dede)).toBeCloseTo(0.06 - 0.052, 9);
+    expect(tailExcess(lookalike)).toBeCloseTo(0.055 - 0.034, 9);
+    gateWitnesses([dede, lookalike], 'excess');
+    expect([dede.votes, lookalike.votes]).toEqual([false, true]);
+    expect(dede.outvotedBy).toBe('lookalike');
+    expect(notVotingReason(dede)).toBe('not voting: Look-alike neighbours has the larger excess upper tail (this one: 6.0% of images above z(1%); folders without poison: up to 5.2%)');
+    gateWitnesses([dede, lookalike], 'heaviest');
+    expect([dede.votes, lookalike.votes]).toEqual([true, false]);
   });
 
   it('a DeDe witness whose decoder power is below LOW_POWER does not vote, even with the heaviest tail', () => {
@@ -79,5 +97,40 @@ describe('the tail gate', () => {
     // DeDe alone keeps its vote (there is nothing else to judge by).
     gateWitnesses([dede], 'heaviest');
     expect(dede.votes).toBe(true);
+  });
+});
+
+describe('the folder-level call', () => {
+  const at = (name: Witness['name'], tailShare: number, votes = true) => ({ name, tailShare, votes });
+
+  it("reads the speaking witness's tail against its own measured clean tail", () => {
+    // The speaker is the voter with the largest excess; a non-voter's heavier tail does not count.
+    expect(folderEvidence([at('dede', 0.2, false), at('density', 0.01), at('lookalike', 0.078)])).toEqual({ level: 'excess', witness: 'lookalike', tailShare: 0.078, cleanTail: NULL_TAIL.lookalike });
+    // Per witness: 5.5% is evidence from look-alike (clean up to 3.4%), not from DeDe (up to 5.2%).
+    expect(folderEvidence([at('lookalike', 0.055)])!.level).toBe('excess');
+    expect(folderEvidence([at('dede', 0.055)])!.level).toBe('borderline');
+    expect(folderEvidence([at('density', NULL_TAIL.density + EXCESS_MARGIN)])!.level).toBe('excess');
+    expect(folderEvidence([at('density', NULL_TAIL.density + EXCESS_MARGIN / 2)])!.level).toBe('borderline');
+    // At the measured clean maximum itself and below: a clean folder's own tail.
+    expect(folderEvidence([at('density', NULL_TAIL.density)])!.level).toBe('none');
+    expect(folderEvidence([at('lookalike', 0.029), at('density', 0.002)])).toEqual({ level: 'none', witness: 'lookalike', tailShare: 0.029, cleanTail: NULL_TAIL.lookalike });
+    // No voter (raw score or nothing calibrated): no call.
+    expect(folderEvidence([at('dede', 0.3, false)])).toBeNull();
+  });
+
+  it('says it in words, with the measured figures, and the false alarms with their measured factor', () => {
+    const call = (level: 'excess' | 'borderline' | 'none', witness: Witness['name'], tailShare: number) => ({ level, witness, tailShare, cleanTail: NULL_TAIL[witness] });
+    expect(evidenceSentence(call('excess', 'lookalike', 0.078))).toBe('Backdoor evidence: 7.8% of images lie above z(1%) for Look-alike neighbours; folders without poison showed up to 3.4% (measured). The flagged images are the suspects.');
+    expect(evidenceSentence(call('none', 'density', 0.02))).toMatch(/^No excess: 2\.0% .*up to 4\.3%\. This scan alone does not show a backdoor, but it does not clear the encoder either/);
+    expect(evidenceSentence(call('borderline', 'dede', 0.055))).toBe('Borderline: 5.5% of images lie above z(1%) for DeDe rebuild, just above the most folders without poison showed (5.2%). Inspect the flagged images before acting.');
+    expect(falseAlarmSentence(5)).toBe('the bulk fit expects about 5.0 false alarm(s) on a folder of this size without poison; folders without poison got 2-7 times that (README)');
+  });
+
+  it('is part of the verdict when the score is calibrated, and absent with the raw score', () => {
+    const wit = [w('density', bulk.map((v, i) => (i < 20 ? 5 : v)))];
+    const ws = { witnesses: wit, score: wit[0].z, calibrated: true, raw: wit[0].z, bestDonor: null };
+    const flagged = Array.from(wit[0].z, (v) => v > 2.576);
+    expect(witnessVerdict(ws, flagged, 2.576, { kind: 'tail', alpha: 0.005 }, null, null).backdoorEvidence).toEqual({ level: 'excess', witness: 'density', tailShare: 0.1, cleanTail: NULL_TAIL.density });
+    expect(witnessVerdict({ ...ws, calibrated: false }, flagged, 2.576, { kind: 'mean', k: 1.5 }, null, null).backdoorEvidence).toBeNull();
   });
 });

@@ -22,7 +22,15 @@
  * above z(1%) on the DRUPE-style control), which took the verdict and flagged 9.8% of a control.
  *
  * The combined score, `combine`:
- * - 'heaviest' (default): only the voter with the heaviest upper tail (largest share above
+ * - 'excess' (default): only the voter whose tail share exceeds its own NULL_TAIL (the most it
+ *   showed on folders without poison) by the most speaks; its z is the score. A bulk fit is only
+ *   a model of the bulk, and each witness's clean tail is heavier than it predicts by its own
+ *   amount, so tails are compared beyond each witness's measured clean tail, not raw. Measured
+ *   (README "Detection"): it gives what 'heaviest' gives on every 10%-poisoned fixture at seed 0,
+ *   and takes the verdict back from a noisier witness where 'heaviest' handed it over on tail
+ *   noise (DRUPE-style at 5% poisoned: DeDe 5.6% against look-alike 5.5%, verdict 0.865; here
+ *   look-alike, 0.970; CTRL-style at seed 1: 0.875 against 0.943).
+ * - 'heaviest': only the voter with the heaviest upper tail (largest share above
  *   z(TAIL_GATE_ALPHA), i.e. the largest excess of suspicious images) speaks; its z is the
  *   score. Measured on every fixture (README "Detection"), the max below lets a weaker witness's
  *   tail in: DRUPE-style 0.953 under max against 0.972 from the look-alike witness it follows,
@@ -59,15 +67,28 @@ export const WITNESS_LABELS: Record<WitnessName, string> = {
  * Why a witness does not vote, in words (one wording for the CLI, the report and the app), or
  * null when it votes.
  */
-export function notVotingReason(w: { votes: boolean; tailShare: number | null; outvotedBy?: WitnessName | null; lowPower?: number | null }): string | null {
+export function notVotingReason(w: { name: WitnessName; votes: boolean; tailShare: number | null; outvotedBy?: WitnessName | null; lowPower?: number | null }): string | null {
   if (w.votes) return null;
   if (w.lowPower != null) return `not voting: the decoder's power is ${w.lowPower.toFixed(3)} (< ${LOW_POWER}), too weak to tell an image's own embedding from another's; train longer`;
-  if (w.outvotedBy) return `not voting: ${WITNESS_LABELS[w.outvotedBy]} has the heavier upper tail (${(100 * (w.tailShare ?? 0)).toFixed(1)}% of images above z(1%) here)`;
+  if (w.outvotedBy) return `not voting: ${WITNESS_LABELS[w.outvotedBy]} has the larger excess upper tail (this one: ${(100 * (w.tailShare ?? 0)).toFixed(1)}% of images above z(1%); folders without poison: up to ${(100 * NULL_TAIL[w.name]).toFixed(1)}%)`;
   return `not voting: ${(100 * (w.tailShare ?? 0)).toFixed(1)}% of images above z(1%), no excess over its bulk fit`;
 }
 
 /** Screening rate of the tail gate: a witness votes when at least this share of images passes z(rate). */
 export const TAIL_GATE_ALPHA = 0.01;
+
+/**
+ * The largest share of images above z(TAIL_GATE_ALPHA) each witness showed on folders without
+ * poison, at `dede scan` defaults (README "Is there a backdoor at all?"): the clean-encoder
+ * controls of every fixture (seeds 0 and 1 on the emoji one) and clean folders of 400 to 50,000
+ * images. The bulk fit predicts 1%; every witness's clean tail is heavier, each by its own amount.
+ * DeDe 5.2% (emoji control, seed 1), neighbours 4.3% (emoji control: skin-tone near-duplicates),
+ * look-alike 3.4% (emoji control; 2.9% on 50,000 clean Fashion-MNIST images).
+ */
+export const NULL_TAIL: Record<WitnessName, number> = { dede: 0.052, density: 0.043, lookalike: 0.034 };
+
+/** A witness's tail share beyond the most it showed on folders without poison (NULL_TAIL). */
+export const tailExcess = (w: { name: WitnessName; tailShare: number }) => w.tailShare - NULL_TAIL[w.name];
 
 export interface Witness {
   name: WitnessName;
@@ -80,14 +101,14 @@ export interface Witness {
   tailShare: number;
   /** Whether it takes part in the combined score (see the file comment). */
   votes: boolean;
-  /** With `combine: 'heaviest'`: the witness whose heavier tail took this one's vote, else null. */
+  /** With `combine: 'excess'` or 'heaviest': the witness that took this one's vote, else null. */
   outvotedBy?: WitnessName | null;
   /** DeDe only: the decoder power when it is below LOW_POWER (the witness then does not vote), else null. */
   lowPower?: number | null;
 }
 
 /** How the voting witnesses are combined (ScoreOptions.combine). */
-export type Combine = 'max' | 'heaviest';
+export type Combine = 'max' | 'heaviest' | 'excess';
 
 export interface WitnessSet {
   witnesses: Witness[];
@@ -116,8 +137,8 @@ function witness(name: WitnessName, score: Float32Array, scale: (v: number) => n
 
 /**
  * Marks which witnesses vote: the tail gate (all of them when none would pass it), then, with
- * `combine: 'heaviest'`, only the voter with the heaviest upper tail (the others are marked
- * `outvotedBy` it; ties go to the first listed).
+ * `combine: 'excess'`, only the voter with the largest tailExcess, with 'heaviest' only the one
+ * with the heaviest upper tail (the others are marked `outvotedBy` it; ties go to the first listed).
  */
 export function gateWitnesses(witnesses: Witness[], combine: Combine = 'max'): void {
   const able = witnesses.filter((w) => w.lowPower == null);
@@ -127,9 +148,10 @@ export function gateWitnesses(witnesses: Witness[], combine: Combine = 'max'): v
     w.outvotedBy = null;
   }
   if (!witnesses.some((w) => w.votes)) for (const w of pool) w.votes = true;
-  if (combine === 'heaviest') {
+  if (combine === 'heaviest' || combine === 'excess') {
+    const key = combine === 'excess' ? tailExcess : (w: Witness) => w.tailShare;
     const voters = witnesses.filter((w) => w.votes);
-    const top = voters.reduce((a, b) => (b.tailShare > a.tailShare ? b : a));
+    const top = voters.reduce((a, b) => (key(b) > key(a) ? b : a));
     for (const w of voters) {
       if (w === top) continue;
       w.votes = false;

@@ -64,15 +64,17 @@ export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlic
 /**
  * Version of the persisted settings. 2: the look-alike witness joined the default witnesses;
  * no control sets the witness list, so a version-1 state's list is the old default and is
- * dropped (the new default applies through the store's merge).
+ * dropped (the new default applies through the store's merge). 3: the default combination
+ * became 'excess'; no control sets it either, so an older state's `combine` is dropped too.
  */
-export const SETTINGS_VERSION = 2;
+export const SETTINGS_VERSION = 3;
 
 export function migrateSettings(persisted: unknown, version: number): unknown {
   const p = (persisted ?? {}) as { score?: Record<string, unknown> };
-  if (version < 2 && p.score) {
-    const { witnesses: _dropped, ...rest } = p.score;
-    return { ...p, score: rest };
+  if (version < 3 && p.score) {
+    const { combine: _oldCombine, ...rest } = p.score;
+    const { witnesses: _oldList, ...older } = rest;
+    return { ...p, score: version < 2 ? older : rest };
   }
   return p;
 }

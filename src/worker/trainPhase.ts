@@ -171,7 +171,8 @@ function adoptPretrained(
     session.pretrained = null;
     return null;
   }
-  const shape = (o: TrainOptions) => JSON.stringify({ ...o, epochs: 0, seed: 0 });
+  // Key order and fields added since the decoders were saved (trim: 0 before stop 20) must not matter.
+  const shape = (o: TrainOptions) => JSON.stringify(Object.entries({ ...o, trim: o.trim ?? 0, epochs: 0, seed: 0 }).sort(([a], [b]) => (a < b ? -1 : 1)));
   const first = cand.states[0];
   const fits =
     cand.identity?.encoder === identity.encoder &&

@@ -58,7 +58,7 @@ export function RocPanel({ verdicts }: { verdicts: Verdicts }) {
         rebuild from another image&rsquo;s embedding (a triggered image&rsquo;s embedding describes the target, so a
         stranger&rsquo;s rebuilds it as well); how close its embedding&rsquo;s neighbours are (a backdoor that sends
         triggered images to one target makes near-duplicates); and whether the images with the nearest embeddings
-        look like it. The witness with the heaviest upper tail gives the score. To measure the detection (ROC, AUROC,
+        look like it. The witness whose upper tail most exceeds what it showed on folders without poison gives the score. To measure the detection (ROC, AUROC,
         TPR and FPR at the threshold), add a labels CSV with columns <code>file,poisoned</code> under Inputs.
         <p className="roc-panel__caveat">
           Read scores with care: a stealthy backdoor that spreads its triggered embeddings defeats the neighbourhood

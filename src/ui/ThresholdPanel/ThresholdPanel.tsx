@@ -1,6 +1,7 @@
 /** The threshold: a rule of the engine (with its parameter) or a value placed by hand, and live counts. */
 import { RULE_LABELS, type ThresholdRule } from '../../core/options';
-import { WITNESS_LABELS, notVotingReason } from '../../core/witnesses';
+import { NULL_TAIL, WITNESS_LABELS, notVotingReason } from '../../core/witnesses';
+import { evidenceSentence, falseAlarmSentence, folderEvidence } from '../../core/verdict';
 import { useStudio } from '../../state/store';
 import { lastRunResult } from '../../state/bridge';
 import type { Verdicts } from '../../state/verdicts';
@@ -66,6 +67,7 @@ export function ThresholdPanel({ verdicts }: { verdicts: Verdicts }) {
   const { counts } = verdicts;
   const run = lastRunResult();
   const witnesses = run?.witnesses.filter((w) => w.votes).length || 1;
+  const evidence = run?.calibrated ? folderEvidence(run.witnesses) : null;
 
   return (
     <div className="threshold-panel">
@@ -123,13 +125,18 @@ export function ThresholdPanel({ verdicts }: { verdicts: Verdicts }) {
         )}
       </div>
       {verdicts.ruleError && <p className="field__error" role="alert">{verdicts.ruleError}</p>}
+      {evidence && (
+        <p className={`threshold-panel__evidence threshold-panel__evidence--${evidence.level}`} data-testid="folder-evidence" data-level={evidence.level}>
+          {evidenceSentence(evidence)}
+        </p>
+      )}
       {run?.calibrated && run.witnesses.length > 0 && (
         <ul className="threshold-panel__witnesses" aria-label="Witnesses" data-testid="witness-votes">
           {run.witnesses.map((w) => (
             <li key={w.name} data-witness={w.name} data-votes={String(w.votes)}>
               <strong>{WITNESS_LABELS[w.name]}</strong>:{' '}
               {w.votes
-                ? `${witnesses === 1 ? 'gives the verdict' : 'votes'} (${(100 * w.tailShare).toFixed(1)}% of images above z(1%), against 1% for a bulk without poison)`
+                ? `${witnesses === 1 ? 'gives the verdict' : 'votes'} (${(100 * w.tailShare).toFixed(1)}% of images above z(1%); 1% nominal, up to ${(100 * NULL_TAIL[w.name]).toFixed(1)}% measured on folders without poison)`
                 : notVotingReason(w)}
             </li>
           ))}
@@ -141,8 +148,7 @@ export function ThresholdPanel({ verdicts }: { verdicts: Verdicts }) {
           <span className="count__label">flagged as poisoned ({formatPercent(counts.total ? counts.flagged / counts.total : 0)})</span>
           {rule.kind === 'tail' && manual === null && (
             <span className="count__label" data-testid="expected-false-alarms">
-              nominally about {(rule.alpha * counts.total * witnesses).toFixed(1)} of them would be flagged on a folder
-              without poison too ({rule.alpha} per voting witness; measured on the bundled controls: 2-4 times that)
+              {falseAlarmSentence(rule.alpha * counts.total * witnesses)}
             </span>
           )}
         </div>
