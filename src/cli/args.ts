@@ -133,10 +133,11 @@ function maxTrainArg(text: string | undefined, fallback: number | null): number 
   return n === 0 ? null : n;
 }
 
-function trimArg(text: string | undefined, fallback: number): number {
+function trimArg(text: string | undefined, fallback: TrainOptions['trim']): TrainOptions['trim'] {
   if (text === undefined) return fallback;
+  if (text === 'tail') return 'tail';
   const v = Number(text);
-  if (!(Number.isFinite(v) && v >= 0 && v <= 0.5)) throw new UsageError(`--trim ${text}: expected a share of the images between 0 and 0.5, e.g. 0.1`);
+  if (!(Number.isFinite(v) && v >= 0 && v <= 0.5)) throw new UsageError(`--trim ${text}: expected a share of the images between 0 and 0.5 (e.g. 0.1), or tail`);
   return v;
 }
 

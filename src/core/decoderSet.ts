@@ -168,7 +168,7 @@ export async function trainDecoderSet(
   hooks: TrainHooks & { budgetSeconds?: number | null; runner?: FoldRunner | null } = {},
 ): Promise<{ stopped: boolean; budgetHit?: boolean }> {
   // Trimming applies when the decoders train on the folder they score (cross-fitted).
-  if ((opts.trim ?? 0) > 0 && set.parts && !set.excluded) {
+  if ((opts.trim ?? 0) !== 0 && set.parts && !set.excluded) {
     set.excluded = trimmedRows(await decoderFreeSuspicion(data, opts.seed, { shouldStop: hooks.shouldStop }), opts.trim);
   }
   const subsets = set.states.map((_, f) => trainDataFor(set, data, f, opts.maxTrainImages ?? null, opts.seed));

@@ -2,6 +2,7 @@
  * The one home of every option set: types, defaults and labels. The CLI, the worker, the
  * store and the tests all import from here, so defaults cannot drift between them.
  */
+import type { TrimSetting } from './trim';
 import type { Combine, WitnessName } from './witnesses';
 
 export type Layout = 'nchw' | 'nhwc';
@@ -97,9 +98,10 @@ export interface TrainOptions {
   /**
    * With cross-fitting on the suspect folder: the share of images, most suspicious to the
    * decoder-free witnesses, kept out of every decoder's training (still scored; trim.ts).
-   * 0 = train on every image, as the authors do.
+   * 0 = train on every image, as the authors do; 'tail' = the rows above z(1%) of either
+   * decoder-free witness (at most 20%).
    */
-  trim: number;
+  trim: TrimSetting;
 }
 
 /**

@@ -31,6 +31,16 @@ describe('trimmed training', () => {
     expect(() => trimmedRows([1, 2], 1)).toThrow(/trim must be a share/);
   });
 
+  it("'tail' keeps out the rows above z(1%) = 2.326, at most 20% of them", () => {
+    const z = Array.from({ length: 20 }, (_, i) => (i < 3 ? 3 + i : i === 5 ? 2.3 : 0));
+    expect(trimmedRows(z, 'tail')).toEqual([0, 1, 2]);
+    // Nothing above the cut: nothing kept out (a folder whose witnesses show no excess keeps its rows).
+    expect(trimmedRows(new Float32Array(20), 'tail')).toEqual([]);
+    // Capped at 20%: 10 rows pass, 4 (the most suspicious) are kept out.
+    const many = Array.from({ length: 20 }, (_, i) => (i < 10 ? 3 + i : 0));
+    expect(trimmedRows(many, 'tail')).toEqual([6, 7, 8, 9]);
+  });
+
   it('scores suspicion as the larger robust z of the neighbour and look-alike witnesses', async () => {
     const data = synth(30);
     const s = await decoderFreeSuspicion(data, 0);

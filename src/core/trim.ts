@@ -15,6 +15,12 @@ import { robustZ } from './calibrate';
 import { DEFAULT_DENSITY, neighbourSimilarity } from './density';
 import { DEFAULT_LOOKALIKE, lookalikeScores } from './lookalike';
 import type { JobHooks } from './progress';
+import { tailZ } from './calibrate';
+
+/** 'tail': the rows above z(TRIM_TAIL_ALPHA) of either decoder-free witness, at most TRIM_TAIL_CAP of them. */
+export type TrimSetting = number | 'tail';
+export const TRIM_TAIL_ALPHA = 0.01;
+export const TRIM_TAIL_CAP = 0.2;
 
 /** log(2 / cosine distance): the neighbour witness's calibration scale (witnesses.ts). */
 const closeness = (sim: number) => Math.log(2 / Math.max(1 - sim, 1e-6));
@@ -34,10 +40,17 @@ export async function decoderFreeSuspicion(data: TrainData, seed: number, hooks:
  * The rows to keep out of training: the `share` of rows with the highest suspicion (ties broken
  * by row), sorted ascending; none when share is 0. Deterministic for the same data and seed.
  */
-export function trimmedRows(suspicion: ArrayLike<number>, share: number): number[] {
-  if (!(share >= 0 && share < 1)) throw new Error(`trim must be a share in [0, 1), got ${share}`);
+export function trimmedRows(suspicion: ArrayLike<number>, share: TrimSetting): number[] {
+  if (share !== 'tail' && !(share >= 0 && share < 1)) throw new Error(`trim must be a share in [0, 1) or 'tail', got ${share}`);
   const n = suspicion.length;
-  const count = Math.floor(share * n);
+  let count: number;
+  if (share === 'tail') {
+    // Adaptive: a folder whose decoder-free witnesses show no excess loses about 1-3% of its rows.
+    const cut = tailZ(TRIM_TAIL_ALPHA);
+    let above = 0;
+    for (let i = 0; i < n; i++) if (suspicion[i] > cut) above++;
+    count = Math.min(above, Math.floor(TRIM_TAIL_CAP * n));
+  } else count = Math.floor(share * n);
   if (count === 0) return [];
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => suspicion[b] - suspicion[a] || a - b);
   return order.slice(0, count).sort((a, b) => a - b);

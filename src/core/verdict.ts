@@ -60,7 +60,7 @@ export function evidenceSentence(e: FolderCall): string {
  * clean folders really got (one wording for the CLI, the report and the app).
  */
 export function falseAlarmSentence(expected: number): string {
-  return `the bulk fit expects about ${expected.toFixed(1)} false alarm(s) on a folder of this size without poison; folders without poison got 2-7 times that (README)`;
+  return `the bulk fit expects about ${expected.toFixed(1)} false alarm(s) on a folder of this size without poison; folders without poison got 2-8 times that (README)`;
 }
 
 /** Flagged images searched for families at most (the pairwise search is quadratic). */

@@ -123,7 +123,7 @@ describe('the folder-level call', () => {
     expect(evidenceSentence(call('excess', 'lookalike', 0.078))).toBe('Backdoor evidence: 7.8% of images lie above z(1%) for Look-alike neighbours; folders without poison showed up to 3.4% (measured). The flagged images are the suspects.');
     expect(evidenceSentence(call('none', 'density', 0.02))).toMatch(/^No excess: 2\.0% .*up to 4\.3%\. This scan alone does not show a backdoor, but it does not clear the encoder either/);
     expect(evidenceSentence(call('borderline', 'dede', 0.055))).toBe('Borderline: 5.5% of images lie above z(1%) for DeDe rebuild, just above the most folders without poison showed (5.2%). Inspect the flagged images before acting.');
-    expect(falseAlarmSentence(5)).toBe('the bulk fit expects about 5.0 false alarm(s) on a folder of this size without poison; folders without poison got 2-7 times that (README)');
+    expect(falseAlarmSentence(5)).toBe('the bulk fit expects about 5.0 false alarm(s) on a folder of this size without poison; folders without poison got 2-8 times that (README)');
   });
 
   it('is part of the verdict when the score is calibrated, and absent with the raw score', () => {
