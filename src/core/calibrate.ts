@@ -9,6 +9,11 @@ import { MAD_TO_SIGMA, median, sortedScores } from './threshold';
 
 export { normalQuantile, tailZ } from './normal';
 
+/** The witnesses' calibration scales: errors and ratios on their log (positive, right-skewed). */
+export const logScale = (v: number) => Math.log(Math.max(v, 1e-12));
+/** Embedding similarity -> log(2 / cosine distance), larger for closer neighbours. */
+export const closeness = (sim: number) => Math.log(2 / Math.max(1 - sim, 1e-6));
+
 export interface RobustFit {
   median: number;
   /** 1.4826 x MAD: the bulk's standard deviation if it is normal. */

@@ -44,7 +44,8 @@ describe('trimmed training', () => {
   it('scores suspicion as the larger robust z of the neighbour and look-alike witnesses', async () => {
     const data = synth(30);
     const s = await decoderFreeSuspicion(data, 0);
-    const density = robustZ(Float64Array.from(neighbourSimilarity(data.emb, DEFAULT_DENSITY, 0), (v) => Math.log(2 / Math.max(1 - v, 1e-6)))).z;
+    // The witnesses' own scales, written out: log(2 / cosine distance) and log.
+    const density = robustZ(Float64Array.from(neighbourSimilarity(data.emb, DEFAULT_DENSITY, 0), (v) => Math.log(2 / (1 - v)))).z;
     const look = robustZ(Float64Array.from(await lookalikeScores(data.images, data.emb, DEFAULT_LOOKALIKE, 0), (v) => Math.log(v))).z;
     let fromLook = 0;
     for (let i = 0; i < 30; i++) {

@@ -11,20 +11,16 @@
  * trains on the whole suspect folder): off in the paper preset, the default set by measurement.
  */
 import type { TrainData } from './model';
-import { robustZ } from './calibrate';
+import { closeness, logScale, robustZ, tailZ } from './calibrate';
 import { DEFAULT_DENSITY, neighbourSimilarity } from './density';
 import { DEFAULT_LOOKALIKE, lookalikeScores } from './lookalike';
 import type { JobHooks } from './progress';
-import { tailZ } from './calibrate';
 
 /** 'tail': the rows above z(TRIM_TAIL_ALPHA) of either decoder-free witness, at most TRIM_TAIL_CAP of them. */
 export type TrimSetting = number | 'tail';
 export const TRIM_TAIL_ALPHA = 0.01;
 export const TRIM_TAIL_CAP = 0.2;
 
-/** log(2 / cosine distance): the neighbour witness's calibration scale (witnesses.ts). */
-const closeness = (sim: number) => Math.log(2 / Math.max(1 - sim, 1e-6));
-const logScale = (v: number) => Math.log(Math.max(v, 1e-12));
 
 /**
  * Per row, the larger robust z of the two decoder-free witnesses (neighbours, look-alike),

@@ -50,7 +50,7 @@ import { counterfactualScores } from './counterfactual';
 import { DEFAULT_DENSITY, neighbourSimilarity } from './density';
 import { DEFAULT_LOOKALIKE, lookalikeScores } from './lookalike';
 import { LOW_POWER } from './power';
-import { robustZ, tailZ, type RobustFit } from './calibrate';
+import { closeness, logScale, robustZ, tailZ, type RobustFit } from './calibrate';
 
 export type WitnessName = 'dede' | 'density' | 'lookalike';
 
@@ -121,11 +121,6 @@ export interface WitnessSet {
   /** The donor whose embedding rebuilt each image best (counterfactual score only), else null. */
   bestDonor: Int32Array | null;
 }
-
-/** Errors and ratios: their log (positive, right-skewed). */
-const logScale = (v: number) => Math.log(Math.max(v, 1e-12));
-/** Similarity -> log(2 / cosine distance), larger for closer neighbours. */
-const closeness = (sim: number) => Math.log(2 / Math.max(1 - sim, 1e-6));
 
 function witness(name: WitnessName, score: Float32Array, scale: (v: number) => number): Witness {
   const { z, fit } = robustZ(Float64Array.from(score, scale));
