@@ -1,21 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN, type ModelConfig, type TrainOptions } from './options';
-import { reconstruct, type TrainData } from './model';
-import { Rng } from './model/rng';
+import { reconstruct } from './model';
 import { createDecoderSet, decoderForRow, disposeDecoderSet, subsetData, trainDecoderSet } from './decoderSet';
 import { groupSpread, labelledCollapse, rebuildAll, rebuildRows } from './collapse';
+import { synthTrainData } from './testData';
 
 const CFG: ModelConfig = { patch: 4, dim: 16, heads: 2, encDepth: 1, decDepth: 1, mlpRatio: 4 };
 const OPTS: TrainOptions = { ...DEFAULT_TRAIN, epochs: 2, batch: 8, folds: 2, seed: 3 };
 const SCORE = { maskRatio: 0.99, seed: 1 };
 
-function synth(n: number, s = 8): TrainData {
-  const rng = Rng.derive(11);
-  const img = Float32Array.from({ length: n * s * s * 3 }, () => rng.normal());
-  const emb = Float32Array.from({ length: n * 6 }, () => rng.normal());
-  return { images: { count: n, size: s, data: img }, emb: { count: n, dim: 6, data: emb } };
-}
+const synth = (n: number, s = 8) => synthTrainData(n, s, 11);
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -6,16 +6,12 @@ import { reconstruct } from './model/score';
 import { Rng } from './model/rng';
 import { createDecoderSet, disposeDecoderSet, scoreWithSet, scoredData, trainDecoderSet } from './decoderSet';
 import { counterfactualRatio, counterfactualScores, drawDonors } from './counterfactual';
+import { synthTrainData } from './testData';
 
 const CFG: ModelConfig = { patch: 4, dim: 16, heads: 2, encDepth: 1, decDepth: 1, mlpRatio: 4 };
 const OPTS: TrainOptions = { ...DEFAULT_TRAIN, epochs: 2, batch: 8, folds: 2, trainMask: 0.99, seed: 3 };
 
-function synth(n: number, s = 8): TrainData {
-  const rng = Rng.derive(11);
-  const img = Float32Array.from({ length: n * s * s * 3 }, () => rng.normal());
-  const emb = Float32Array.from({ length: n * 6 }, () => rng.normal());
-  return { images: { count: n, size: s, data: img }, emb: { count: n, dim: 6, data: emb } };
-}
+const synth = (n: number, s = 8) => synthTrainData(n, s, 11);
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
