@@ -21,7 +21,6 @@ export type TrimSetting = number | 'tail';
 export const TRIM_TAIL_ALPHA = 0.01;
 export const TRIM_TAIL_CAP = 0.2;
 
-
 /**
  * Per row, the larger robust z of the two decoder-free witnesses (neighbours, look-alike),
  * each calibrated on its own scale exactly as witnesses.ts calibrates it.
@@ -33,20 +32,22 @@ export async function decoderFreeSuspicion(data: TrainData, seed: number, hooks:
 }
 
 /**
- * The rows to keep out of training: the `share` of rows with the highest suspicion (ties broken
- * by row), sorted ascending; none when share is 0. Deterministic for the same data and seed.
+ * The rows to keep out of training: a share `trim` of the rows with the highest suspicion, or
+ * with 'tail' those above z(TRIM_TAIL_ALPHA) (capped); ties broken by row, sorted ascending,
+ * none at 0. Deterministic for the same data and seed. Computes the decoder-free witnesses once
+ * more than the scan's scoring does; with trimming off (the default) nothing runs.
  */
-export function trimmedRows(suspicion: ArrayLike<number>, share: TrimSetting): number[] {
-  if (share !== 'tail' && !(share >= 0 && share < 1)) throw new Error(`trim must be a share in [0, 1) or 'tail', got ${share}`);
+export function trimmedRows(suspicion: ArrayLike<number>, trim: TrimSetting): number[] {
+  if (trim !== 'tail' && !(trim >= 0 && trim < 1)) throw new Error(`trim must be a share in [0, 1) or 'tail', got ${trim}`);
   const n = suspicion.length;
   let count: number;
-  if (share === 'tail') {
+  if (trim === 'tail') {
     // Adaptive: a folder whose decoder-free witnesses show no excess loses about 1-3% of its rows.
     const cut = tailZ(TRIM_TAIL_ALPHA);
     let above = 0;
     for (let i = 0; i < n; i++) if (suspicion[i] > cut) above++;
     count = Math.min(above, Math.floor(TRIM_TAIL_CAP * n));
-  } else count = Math.floor(share * n);
+  } else count = Math.floor(trim * n);
   if (count === 0) return [];
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => suspicion[b] - suspicion[a] || a - b);
   return order.slice(0, count).sort((a, b) => a - b);

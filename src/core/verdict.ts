@@ -15,7 +15,7 @@ import { NULL_TAIL, WITNESS_LABELS, tailExcess, type WitnessName, type WitnessSe
  * before the folder is said to show backdoor evidence: one point, the whole nominal tail of
  * the gate again. Between the clean tail and this margin the call is borderline. Measured
  * (README "Is there a backdoor at all?"): every backdoored fixture's speaker at 10% poisoned
- * was +3.0 points or more, at 5% +2.1 or more; folders without poison at most +0.0 (by
+ * was +3.0 points or more, at 5% +1.2 or more; folders without poison at most +0.0 (by
  * construction: NULL_TAIL is their maximum, so held-back folders are the real test).
  */
 export const EXCESS_MARGIN = 0.01;
