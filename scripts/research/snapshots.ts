@@ -9,7 +9,8 @@
  *
  *   npx tsx scripts/research/snapshots.ts <encoder> <images> <labels.csv> [end=20] [step=2] [from=4]
  *
- * DEDE_TRAIN='{"weightDecay":1e-3,"folds":4}' overrides training options (JSON merged into the defaults).
+ * DEDE_TRAIN='{"weightDecay":1e-3,"folds":4}' overrides training options (JSON merged into the defaults);
+ * DEDE_THREADS=1 trains both decoders in one thread.
  */
 import { auroc, tprAtFpr } from '../../src/core/metrics';
 import { DEFAULT_TRAIN, DEFAULT_SCORE } from '../../src/core/options';
@@ -33,12 +34,15 @@ const metrics = (s: Float32Array) => {
   const { z } = robustZ(Float64Array.from(s));
   const t = pickThreshold(z, { kind: 'tail', alpha: 0.005 });
   const flagged = round(z.filter((v) => v > t).length / z.length);
-  return hasLabels ? { auroc: round(auroc(s, labels)), tpr5: round(tprAtFpr(s, labels, 0.05)), flagged } : { flagged };
+  // The tail the folder-level call reads (share above z(1%) = 2.326), against DeDe's NULL_TAIL.
+  const tail = round(z.filter((v) => v > 2.3263).length / z.length);
+  return hasLabels ? { auroc: round(auroc(s, labels)), tpr5: round(tprAtFpr(s, labels, 0.05)), flagged, tail } : { flagged, tail };
 };
 const train = { ...DEFAULT_TRAIN, ...JSON.parse(process.env.DEDE_TRAIN ?? '{}'), epochs: end };
 console.log(JSON.stringify({ train }));
 const set = createDecoderSet({ imageSize: fx.images.size, embDim: fx.emb!.dim }, train, fx.images.count, true);
-const runner = foldSlots(train.folds) > 0 ? new ThreadFoldRunner(foldSlots(train.folds)) : null;
+// DEDE_THREADS=1: both decoders in this thread (two runs side by side on 2 cores).
+const runner = process.env.DEDE_THREADS !== '1' && foldSlots(train.folds) > 0 ? new ThreadFoldRunner(foldSlots(train.folds)) : null;
 const started = performance.now();
 const logs: { epochs: number; log: Float32Array }[] = [];
 const meanOf = (rows: Float32Array[]) => {

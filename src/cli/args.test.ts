@@ -32,6 +32,15 @@ describe('parseScanArgs', () => {
     expect(parseScanArgs([...base, '--preset', 'paper', '--epochs', '5'])!.train).toEqual({ ...PAPER_TRAIN, epochs: 5 });
   });
 
+  it('trains until the decoder is mature by default; an explicit --epochs N means exactly N unless --until-power says otherwise', () => {
+    expect(parseScanArgs(base)!.train.untilPower).toBe(0.85);
+    expect(parseScanArgs([...base, '--epochs', '5'])!.train.untilPower).toBeNull();
+    expect(parseScanArgs([...base, '--epochs', '5', '--until-power', '0.9'])!.train).toMatchObject({ epochs: 5, untilPower: 0.9 });
+    expect(parseScanArgs([...base, '--until-power', 'off'])!.train.untilPower).toBeNull();
+    expect(parseScanArgs([...base, '--preset', 'paper'])!.train.untilPower).toBeNull();
+    expect(() => parseScanArgs([...base, '--until-power', '1.2'])).toThrow(/--until-power 1.2: expected a held-out decoder power between 0.5 and 1 \(e.g. 0.85\), or off/);
+  });
+
   it('returns null for --help and throws UsageError for mistakes', () => {
     expect(parseScanArgs(['--help'])).toBeNull();
     const bad: [string[], RegExp][] = [

@@ -103,6 +103,7 @@ const SCAN_OPTIONS = {
   'train-threads': { type: 'string' },
   'max-train-images': { type: 'string' },
   trim: { type: 'string' },
+  'until-power': { type: 'string' },
   background: { type: 'string' },
   preset: { type: 'string' },
   epochs: { type: 'string' },
@@ -138,6 +139,15 @@ function trimArg(text: string | undefined, fallback: TrainOptions['trim']): Trai
   if (text === 'tail') return 'tail';
   const v = Number(text);
   if (!(Number.isFinite(v) && v >= 0 && v <= 0.5)) throw new UsageError(`--trim ${text}: expected a share of the images between 0 and 0.5 (e.g. 0.1), or tail`);
+  return v;
+}
+
+/** --until-power P|off; without it, an explicit --epochs N means exactly N epochs. */
+function untilPowerArg(text: string | undefined, fallback: number | null, epochsGiven: boolean): number | null {
+  if (text === undefined) return epochsGiven ? null : fallback;
+  if (text === 'off' || text === '0') return null;
+  const v = Number(text);
+  if (!(Number.isFinite(v) && v > 0.5 && v < 1)) throw new UsageError(`--until-power ${text}: expected a held-out decoder power between 0.5 and 1 (e.g. 0.85), or off`);
   return v;
 }
 
@@ -198,6 +208,7 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     rebuildSize: intArg('rebuild-size', str('rebuild-size'), 4) ?? base.rebuildSize,
     maxTrainImages: maxTrainArg(str('max-train-images'), base.maxTrainImages),
     trim: trimArg(str('trim'), base.trim),
+    untilPower: untilPowerArg(str('until-power'), base.untilPower, str('epochs') !== undefined),
   };
   // The paper preset is the authors' settings throughout: raw score, DeDe alone, mean:1.5.
   const baseScore = preset === 'paper' ? PAPER_SCORE : DEFAULT_SCORE;

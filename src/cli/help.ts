@@ -7,6 +7,7 @@ import {
   DEFAULT_SCORE,
   DEFAULT_TRAIN,
   DEFAULT_TRAIN_SAMPLES,
+  MATURE_POWER,
   NORM_PRESETS,
   PAPER_RULE,
   PAPER_TRAIN,
@@ -54,6 +55,10 @@ Decoder:
   --preset fast|paper    decoder size (default ${DEFAULT_TRAIN.preset}; paper = the authors' settings)
   --epochs N             training epochs (default for fast: ${DEFAULT_TRAIN_SAMPLES} training samples' worth,
                          ${DEFAULT_TRAIN.epochs}-40 epochs, ${DEFAULT_TRAIN.epochs} for 1,000 images; ${PAPER_TRAIN.epochs} for paper)
+  --until-power P|off    label-free stopping rule: with cross-fitting, train until the
+                         held-out decoder power reaches P, checked at each epoch end, for at
+                         most 1.5x the planned epochs; DeDe's witness votes only from power
+                         ${MATURE_POWER} on (default ${DEFAULT_TRAIN.untilPower}; off with --epochs N or paper)
   --budget MINUTES       stop training at the first epoch end after this long (default
                          ${DEFAULT_BUDGET_MINUTES} for fast, none for paper; 0 = no limit)
   --batch N              training batch size (default ${DEFAULT_TRAIN.batch} for fast, ${PAPER_TRAIN.batch} for paper)

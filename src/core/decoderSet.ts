@@ -30,6 +30,7 @@ import { Rng } from './model/rng';
 import { decoderFreeSuspicion, trimmedRows } from './trim';
 import type { Progress } from './types';
 import type { ScoreHooks } from './model/score';
+import type { StopRule } from './stopRule';
 
 /** Rows of the scored set that decoder f holds out (and scores). `null`: one decoder, no hold-out. */
 export type FoldParts = number[][] | null;
@@ -165,15 +166,27 @@ export async function trainDecoderSet(
   set: DecoderSet,
   data: TrainData,
   opts: TrainOptions,
-  hooks: TrainHooks & { budgetSeconds?: number | null; runner?: FoldRunner | null } = {},
-): Promise<{ stopped: boolean; budgetHit?: boolean }> {
+  hooks: TrainHooks & { budgetSeconds?: number | null; runner?: FoldRunner | null; stopRule?: StopRule | null } = {},
+): Promise<{ stopped: boolean; budgetHit?: boolean; ruleHit?: boolean }> {
   // Trimming applies when the decoders train on the folder they score (cross-fitted).
   if ((opts.trim ?? 0) !== 0 && set.parts && !set.excluded) {
     set.excluded = trimmedRows(await decoderFreeSuspicion(data, opts.seed, { shouldStop: hooks.shouldStop }), opts.trim);
   }
+  // A stopping rule (stopRule.ts) ends training once the decoders are good enough, and may
+  // train past the planned epochs (up to its maxEpochs) while they are not.
+  const rule = hooks.stopRule ?? null;
+  const planned = opts.epochs;
+  if (rule) {
+    opts = { ...opts, epochs: rule.maxEpochs(planned) };
+    // A resumed set may already be there.
+    const have = Math.min(...set.states.map((s) => s.epoch));
+    if (have >= 1 && (await rule.check(set, have))) return { stopped: false, ruleHit: true };
+  }
   const subsets = set.states.map((_, f) => trainDataFor(set, data, f, opts.maxTrainImages ?? null, opts.seed));
   const spe = subsets.map((d) => stepsPerEpoch(d.images.count, opts.batch));
-  const total = spe.reduce((a, b) => a + b, 0) * opts.epochs;
+  const perEpoch = spe.reduce((a, b) => a + b, 0);
+  // Progress counts the planned epochs until a rule trains past them.
+  let totalEpochs = rule ? planned : opts.epochs;
   const remoteStep = new Map<number, number>();
   const doneSteps = () => set.states.reduce((a, s, f) => a + s.epoch * spe[f] + (remoteStep.get(f) ?? s.epochStep), 0);
   const started = performance.now();
@@ -183,11 +196,13 @@ export async function trainDecoderSet(
   const report = (p: TrainProgress) => {
     lastLoss = p.loss;
     const done = doneSteps();
+    const total = perEpoch * totalEpochs;
     const rate = (performance.now() - started) / 1000 / Math.max(1, done - startDone);
-    hooks.onProgress?.({ ...p, done, total, etaSeconds: rate * (total - done) });
+    hooks.onProgress?.({ ...p, epochs: totalEpochs, done, total, etaSeconds: rate * Math.max(0, total - done) });
   };
   const runner = hooks.runner && hooks.runner.slots > 0 ? hooks.runner : null;
   for (let e = 1; e <= opts.epochs; e++) {
+    totalEpochs = Math.max(totalEpochs, e);
     const pending = set.states.map((_, f) => f).filter((f) => set.states[f].epoch < e);
     const remote = runner ? pending.slice(1, 1 + runner.slots) : [];
     const jobs = remote.map(async (f) => {
@@ -199,7 +214,7 @@ export async function trainDecoderSet(
         untilEpoch: e,
         onStep: (step) => {
           remoteStep.set(f, step);
-          report({ phase: 'training', done: 0, total, etaSeconds: null, epoch: e, epochs: opts.epochs, loss: lastLoss });
+          report({ phase: 'training', done: 0, total: 0, etaSeconds: null, epoch: e, epochs: totalEpochs, loss: lastLoss });
         },
       });
       remoteStep.delete(f);
@@ -230,6 +245,7 @@ export async function trainDecoderSet(
     const losses = set.states.map((s) => s.lossHistory[e - 1]);
     await hooks.onEpoch?.(e, losses.reduce((a, b) => a + b, 0) / losses.length);
     // A time budget ends training at an epoch boundary, so every decoder has the same epochs.
+    if (rule && (await rule.check(set, e))) return { stopped: false, ruleHit: true };
     const budget = hooks.budgetSeconds;
     if (budget != null && e < opts.epochs && (performance.now() - started) / 1000 >= budget) return { stopped: false, budgetHit: true };
   }

@@ -102,7 +102,22 @@ export interface TrainOptions {
    * decoder-free witness (at most 20%).
    */
   trim: TrimSetting;
+  /**
+   * Label-free stopping rule (stopRule.ts): with cross-fitting, train until the held-out decoder
+   * power reaches this, checked at every epoch end, for at most 1.5x `epochs`; null = exactly
+   * `epochs` epochs (the paper).
+   */
+  untilPower: number | null;
 }
+
+/**
+ * A mature decoder: DeDe's witness votes only from this held-out power on, and the default
+ * stopping rule (stopRule.ts) trains until it. Measured per epoch on six folders without poison
+ * (README "A label-free stopping rule"): DeDe's share of images above z(1%) was 7-12% at power
+ * 0.70-0.80 and up to 7.0% at 0.80-0.825 (a heavy clean tail that would take the verdict), at
+ * most 4.2% from 0.825 on; 0.85 leaves room for the power estimate's own noise.
+ */
+export const MATURE_POWER = 0.85;
 
 /**
  * Default training sample per decoder. The CLI's 8-minute budget buys about 24,000 training
@@ -197,6 +212,7 @@ export const PAPER_TRAIN: TrainOptions = {
   rebuildSize: null,
   maxTrainImages: null,
   trim: 0,
+  untilPower: null,
 };
 
 /**
@@ -214,6 +230,7 @@ export const DEFAULT_TRAIN: TrainOptions = {
   trainMask: 0.99,
   folds: 2,
   maxTrainImages: DEFAULT_MAX_TRAIN_IMAGES,
+  untilPower: MATURE_POWER,
 };
 
 /**

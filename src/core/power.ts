@@ -19,19 +19,23 @@ import { EtaClock, type JobHooks } from './progress';
  */
 export const LOW_POWER = 0.7;
 
+// MATURE_POWER (options.ts): DeDe's vote gate and the stopping rule's default target.
+export { MATURE_POWER } from './options';
+
 /** Random stream key for the power slice (apart from the model streams 1..5 and the fold split, 101). */
 const POWER_STREAM = 103;
 
 export interface PowerOptions {
   /** Share of the images scored (default 0.1) ... */
   fraction: number;
-  /** ... but at least this many (default 32) ... */
+  /** ... but at least this many (default 200) ... */
   min: number;
   /** ... and at most this many (default 500), to bound the time on large folders. */
   max: number;
 }
 
-export const DEFAULT_POWER: PowerOptions = { fraction: 0.1, min: 32, max: 500 };
+/** At least 200 images (all of a smaller folder): the stopping rule and the vote gate read it to 0.01. */
+export const DEFAULT_POWER: PowerOptions = { fraction: 0.1, min: 200, max: 500 };
 
 export interface DecoderPower {
   /** AUROC of swapped-embedding scores (positives) against own-embedding scores. */

@@ -15,6 +15,7 @@ import { MODEL_PRESETS, rebuildSizeFor } from './options';
 import { prepareImages, type PreparedImages } from './pipeline';
 import { embeddingModelId } from './embedCache';
 import { decoderPower, type DecoderPower, type PowerOptions } from './power';
+import { powerStopRule, stopRuleSentence, type PowerCheck } from './stopRule';
 import { labelsByRow, matchLabels, scanMetrics, scanThreshold, type ScanMetrics } from './scanMetrics';
 import { isFlagged } from './threshold';
 import { labelledCollapse } from './collapse';
@@ -97,8 +98,10 @@ export interface ScanResult extends WitnessVerdict {
   lossHistory: number[];
   /** Epochs already done in the checkpoint the run resumed from, or null. */
   resumedFromEpoch: number | null;
-  /** Epochs the decoders actually trained (more than asked when a checkpoint had more). */
+  /** Epochs the decoders actually trained (more than asked when a checkpoint had more, or the stopping rule went on). */
   epochsTrained: number;
+  /** The stopping rule's held-out power after each epoch (stopRule.ts), or null without the rule. */
+  powerByEpoch: PowerCheck[] | null;
   /** The paper's raw DeDe score per image (also when `scores` is the calibrated combination). */
   raw: Float32Array;
   /** True when `scores` is the witnesses' max robust z (witnesses.ts), false for the raw error alone. */
@@ -176,11 +179,15 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
     );
   }
   const onCheckpoint = hooks.onCheckpoint;
+  const scoreOpts = { ...input.score, seed: input.train.seed };
+  // The label-free stopping rule reads the held-out power of cross-fitted decoders (stopRule.ts).
+  const stopRule = powerStopRule(set, suspectData, scoreOpts, crossFit ? (input.train.untilPower ?? null) : null, input.power || undefined);
   try {
     const { stopped, budgetHit } = await timed('training', () =>
       trainDecoderSet(set, trainData, input.train, {
         budgetSeconds: input.budgetSeconds ?? null,
         runner: input.runner ?? null,
+        stopRule,
         onProgress: hooks.onProgress,
         shouldStop: hooks.shouldStop,
         onEpoch: onCheckpoint ? async (epoch) => onCheckpoint(await decoderSetToBytes(set), epoch) : undefined,
@@ -191,8 +198,9 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
       const done = Math.min(...set.states.map((st) => st.epoch));
       hooks.onNote?.(`note: the training time budget (${Math.round((input.budgetSeconds ?? 0) / 60)} min) ended training after ${done} of ${input.train.epochs} epochs; scoring with those decoders (raise --budget or pass --budget 0 for no limit)`);
     }
+    const ruleLine = stopRule ? stopRuleSentence(stopRule, input.train.epochs, Math.min(...set.states.map((st) => st.epoch))) : null;
+    if (ruleLine) hooks.onNote?.(`note: ${ruleLine}`);
 
-    const scoreOpts = { ...input.score, seed: input.train.seed };
     // Power first: DeDe's witness votes only with a decoder that works (witnesses.ts).
     const power =
       input.power === false
@@ -245,6 +253,7 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
       lossHistory: setLossHistory(set),
       resumedFromEpoch,
       epochsTrained: Math.max(...set.states.map((st) => st.epoch)),
+      powerByEpoch: stopRule ? stopRule.history : null,
       raw,
       calibrated: ws.calibrated,
       bestDonor: ws.bestDonor,

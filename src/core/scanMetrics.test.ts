@@ -53,11 +53,11 @@ describe('scanThreshold and scanMetrics', () => {
 });
 
 describe('powerSliceSize', () => {
-  it('is 10% of the images, at least 32, at most 500, never more than all', () => {
-    expect(powerSliceSize(1000)).toBe(100);
-    expect(powerSliceSize(100)).toBe(32);
+  it('is 10% of the images, at least 200, at most 500, never more than all', () => {
+    expect(powerSliceSize(1000)).toBe(200);
+    expect(powerSliceSize(100)).toBe(100);
     expect(powerSliceSize(20)).toBe(20);
     expect(powerSliceSize(10_000)).toBe(500);
-    expect(powerSliceSize(1001)).toBe(101);
+    expect(powerSliceSize(3001)).toBe(301);
   });
 });

@@ -58,7 +58,7 @@ export function scanSummary(r: ScanResult) {
       },
       preprocess: r.pre,
       decoder: { ...MODEL_PRESETS[r.train.preset], rebuildSize: r.rebuildSize, params: r.paramCount, decoders: r.decoders },
-      train: { ...r.train, trainedOn: r.trainedOn, resumedFromEpoch: r.resumedFromEpoch, epochsTrained: r.epochsTrained },
+      train: { ...r.train, trainedOn: r.trainedOn, resumedFromEpoch: r.resumedFromEpoch, epochsTrained: r.epochsTrained, powerByEpoch: r.powerByEpoch },
       score: r.score,
     },
     loss: { first: r.lossHistory[0] ?? null, last: r.lossHistory[r.lossHistory.length - 1] ?? null },

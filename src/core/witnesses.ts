@@ -16,10 +16,12 @@
  * TAIL_GATE_ALPHA x n images above z(TAIL_GATE_ALPHA)): such a witness holds no excess of
  * suspicious images, only noise. A DRUPE-style backdoor does exactly this to the neighbourhood
  * witness (its triggered embeddings are spread out, so none stand out as dense). When no
- * witness passes the gate, all do. DeDe's witness also needs a decoder that works: when the
- * decoder power (power.ts) is below LOW_POWER it does not vote. Measured: trained 4 epochs
- * instead of 12, its power was 0.64 and its score's upper tail heavy on clean images too (11.2%
- * above z(1%) on the DRUPE-style control), which took the verdict and flagged 9.8% of a control.
+ * witness passes the gate, all do. DeDe's witness also needs a mature decoder: when the
+ * held-out decoder power (power.ts) is below MATURE_POWER (options.ts) it does not vote.
+ * Measured: trained 4 epochs instead of 12, its power was 0.64 and its score's upper tail heavy
+ * on clean images too (11.2% above z(1%) on the DRUPE-style control), which took the verdict and
+ * flagged 9.8% of a control; per epoch on six clean folders, that tail stays above DeDe's clean
+ * maximum up to power 0.825 (README "A label-free stopping rule").
  *
  * The combined score, `combine`:
  * - 'excess' (default): only the voter whose tail share exceeds its own NULL_TAIL (the most it
@@ -49,7 +51,7 @@ import type { JobHooks } from './progress';
 import { counterfactualScores } from './counterfactual';
 import { DEFAULT_DENSITY, neighbourSimilarity } from './density';
 import { DEFAULT_LOOKALIKE, lookalikeScores } from './lookalike';
-import { LOW_POWER } from './power';
+import { MATURE_POWER } from './options';
 import { closeness, logScale, robustZ, tailZ, type RobustFit } from './calibrate';
 
 export type WitnessName = 'dede' | 'density' | 'lookalike';
@@ -69,7 +71,7 @@ export const WITNESS_LABELS: Record<WitnessName, string> = {
  */
 export function notVotingReason(w: { name: WitnessName; votes: boolean; tailShare: number | null; outvotedBy?: WitnessName | null; lowPower?: number | null }): string | null {
   if (w.votes) return null;
-  if (w.lowPower != null) return `not voting: the decoder's power is ${w.lowPower.toFixed(3)} (< ${LOW_POWER}), too weak to tell an image's own embedding from another's; train longer`;
+  if (w.lowPower != null) return `not voting: the decoder's held-out power is ${w.lowPower.toFixed(3)} (< ${MATURE_POWER}); below that DeDe's score has a heavy tail on clean folders too; train longer`;
   if (w.outvotedBy) return `not voting: ${WITNESS_LABELS[w.outvotedBy]} has the larger excess upper tail (this one: ${(100 * (w.tailShare ?? 0)).toFixed(1)}% of images above z(1%); folders without poison: up to ${(100 * NULL_TAIL[w.name]).toFixed(1)}%)`;
   return `not voting: ${(100 * (w.tailShare ?? 0)).toFixed(1)}% of images above z(1%), no excess over its bulk fit`;
 }
@@ -103,7 +105,7 @@ export interface Witness {
   votes: boolean;
   /** With `combine: 'excess'` or 'heaviest': the witness that took this one's vote, else null. */
   outvotedBy?: WitnessName | null;
-  /** DeDe only: the decoder power when it is below LOW_POWER (the witness then does not vote), else null. */
+  /** DeDe only: the decoder power when it is below MATURE_POWER (the witness then does not vote), else null. */
   lowPower?: number | null;
 }
 
@@ -166,7 +168,7 @@ export async function computeWitnesses(
   rawGiven: Float32Array | null,
   score: ScoreOptions & { seed: number },
   hooks: JobHooks = {},
-  /** The decoders' power (power.ts) when measured: below LOW_POWER, DeDe's witness does not vote. */
+  /** The decoders' power (power.ts) when measured: below MATURE_POWER, DeDe's witness does not vote. */
   decoderPower: number | null = null,
 ): Promise<WitnessSet> {
   const witnesses: Witness[] = [];
@@ -193,7 +195,7 @@ export async function computeWitnesses(
   if (witnesses.length === 0) throw new Error(`no witness selected: use one or more of ${WITNESS_NAMES.join(', ')}`);
   const rawOnly = score.kind === 'raw' && witnesses.length === 1 && witnesses[0].name === 'dede';
   const dede = witnesses.find((w) => w.name === 'dede');
-  if (dede && decoderPower !== null && decoderPower < LOW_POWER) dede.lowPower = decoderPower;
+  if (dede && decoderPower !== null && decoderPower < MATURE_POWER) dede.lowPower = decoderPower;
   if (!rawOnly) gateWitnesses(witnesses, score.combine);
   const combined = rawOnly ? raw! : maxZ(witnesses.filter((w) => w.votes));
   return { witnesses, score: combined, calibrated: !rawOnly, raw: raw!, bestDonor };

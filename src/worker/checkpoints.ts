@@ -27,7 +27,8 @@ export async function checkpointKey(
   train: TrainOptions,
   crossFit: boolean,
 ): Promise<string> {
-  const { epochs: _epochs, ...shape } = train;
+  // Neither the epoch count nor the stopping rule changes what a checkpoint's decoders are.
+  const { epochs: _epochs, untilPower: _untilPower, ...shape } = train;
   const text = JSON.stringify({ encoderSha, imageShas, pre, shape, crossFit });
   return 'ckpt:' + (await sha256(new TextEncoder().encode(text)));
 }

@@ -81,6 +81,8 @@ export interface RunResult {
   epochsTrained: number;
   /** Epoch the run resumed from (a stored checkpoint), 0 for a fresh decoder. */
   resumedFrom: number;
+  /** The stopping rule's held-out power after each epoch it checked (core/stopRule.ts), or null. */
+  powerByEpoch: { epoch: number; power: number }[] | null;
   /** The preprocessing actually used (the model's fixed size/layout applied). */
   pre: PreprocessOptions | null;
   /** Side in pixels the decoder rebuilt (the encoder saw pre.size). */

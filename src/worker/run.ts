@@ -58,6 +58,7 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
   const { pre, rebuild } = resolvePreprocess(encoder.info, settings.preprocess, MODEL_PRESETS[settings.train.preset].patch, settings.train.rebuildSize);
   let epochsTrained = 0;
   let resumedFrom = 0;
+  let powerByEpoch: RunResult['powerByEpoch'] = null;
   const result = (status: RunResult['status'], extra: Partial<RunResult> = {}): RunResult => ({
     status,
     files: [],
@@ -67,6 +68,7 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
     timings,
     epochsTrained,
     resumedFrom,
+    powerByEpoch,
     pre,
     rebuildSize: rebuild,
     embDim: 0,
@@ -103,6 +105,7 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
     const identity = await setIdentity(embeddingModelId(encoder.info), pre, suspect.loaded, crossFit ? null : train.loaded);
     const outcome = await trainPhase(ctx, settings, pre, train.data, train.loaded.imageShas, crossFit, suspect.data.images.count, identity);
     resumedFrom = outcome.resumedFrom;
+    powerByEpoch = outcome.powerByEpoch;
     timings.training = clock() - t;
     const set = outcome.set;
     if (!set) return result('cancelled', { epochsTrained: Math.min(...(session.decoders?.states.map((s) => s.epoch) ?? [0])) });

@@ -25,6 +25,7 @@ import type { RunEvent, RunSettings } from './protocol';
 import type { Session } from './session';
 import { probeGrid, probeIndices, viewContext } from './views';
 import { webFoldRunner } from './foldRunner';
+import { powerStopRule, stopRuleSentence, type PowerCheck } from '../core/stopRule';
 
 export interface TrainContext {
   session: Session;
@@ -42,6 +43,8 @@ export interface TrainOutcome {
   /** null when the user cancelled the run. */
   set: DecoderSet | null;
   resumedFrom: number;
+  /** The stopping rule's held-out power after each epoch it checked (core/stopRule.ts), or null without it. */
+  powerByEpoch: PowerCheck[] | null;
 }
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -100,8 +103,13 @@ export async function trainPhase(
   if (runner && set.states.some((st) => st.epoch < settings.train.epochs)) {
     emit({ type: 'notice', level: 'info', message: `Training the ${set.states.length} cross-fitted decoders on ${runner.slots + 1} cores at once (one wasm worker each).` });
   }
+  // The label-free stopping rule (core/stopRule.ts), on cross-fitted decoders only, as in the CLI.
+  const stopRule = powerStopRule(set, data, { ...settings.score, seed: settings.train.seed }, crossFit ? (settings.train.untilPower ?? null) : null);
   try {
-    return await trainLoop();
+    const outcome = await trainLoop();
+    const line = outcome.set && stopRule ? stopRuleSentence(stopRule, settings.train.epochs, epochOf(outcome.set)) : null;
+    if (line) emit({ type: 'notice', level: 'info', message: line[0].toUpperCase() + line.slice(1) + '.' });
+    return outcome;
   } finally {
     await runner?.close();
   }
@@ -111,6 +119,7 @@ export async function trainPhase(
       try {
         const { stopped } = await trainDecoderSet(set, data, settings.train, {
           runner,
+          stopRule,
           onProgress: ctx.onProgress,
           shouldStop: () => control.shouldStop() || device.lost,
           onEpoch: async (epoch, loss) => {
@@ -118,18 +127,18 @@ export async function trainPhase(
             await storeCheckpoint(key, lastBytes, epoch);
             await ctx.onCheckpoint?.(epoch);
             const probe = await probeGrid(viewContext(set, data, pre, settings, 1), probes);
-            emit({ type: 'epoch', epoch, epochs: settings.train.epochs, loss, probe });
+            emit({ type: 'epoch', epoch, epochs: Math.max(settings.train.epochs, epoch), loss, probe });
           },
         });
         if (device.lost) throw new Error(device.reason ?? 'GPU device lost');
         // Read through a call: the reason changes while this function awaits.
         const reason = () => control.stopReason;
         if (!stopped || reason() === 'finish') break;
-        if (reason() === 'cancel') return { set: null, resumedFrom };
+        if (reason() === 'cancel') return { set: null, resumedFrom, powerByEpoch: null };
         emit({ type: 'paused', paused: true });
         await control.waitWhilePaused();
         emit({ type: 'paused', paused: false });
-        if (reason() === 'cancel') return { set: null, resumedFrom };
+        if (reason() === 'cancel') return { set: null, resumedFrom, powerByEpoch: null };
         if (reason() === 'finish') break;
       } catch (err) {
         if (ctx.backend.name === 'wasm' || ctx.backend.name === 'cpu') throw err;
@@ -146,7 +155,7 @@ export async function trainPhase(
         device = watchDeviceLoss();
       }
     }
-    return { set, resumedFrom };
+    return { set, resumedFrom, powerByEpoch: stopRule?.history ?? null };
   }
 }
 
@@ -172,7 +181,8 @@ function adoptPretrained(
     return null;
   }
   // Key order and fields added since the decoders were saved (trim: 0 before stop 20) must not matter.
-  const shape = (o: TrainOptions) => JSON.stringify(Object.entries({ ...o, trim: o.trim ?? 0, epochs: 0, seed: 0 }).sort(([a], [b]) => (a < b ? -1 : 1)));
+  // untilPower (stop 21) says when to stop training, not what the decoders are.
+  const shape = (o: TrainOptions) => JSON.stringify(Object.entries({ ...o, trim: o.trim ?? 0, epochs: 0, seed: 0, untilPower: null }).sort(([a], [b]) => (a < b ? -1 : 1)));
   const first = cand.states[0];
   const fits =
     cand.identity?.encoder === identity.encoder &&

@@ -68,6 +68,7 @@ export function runSummary(s: StudioState, run: RunResult, threshold: number, fl
     lossHistory: run.lossHistory,
     resumedFromEpoch: run.resumedFrom > 0 ? run.resumedFrom : null,
     epochsTrained: run.epochsTrained,
+    powerByEpoch: run.powerByEpoch ?? null,
     raw: run.raw,
     calibrated: run.calibrated,
     bestDonor: run.bestDonor,

@@ -1,5 +1,5 @@
 /** Training and scoring settings (defaults from core/options.ts), and the backend choice. */
-import { MODEL_PRESETS, type PresetName } from '../../core/options';
+import { MATURE_POWER, MODEL_PRESETS, type PresetName } from '../../core/options';
 import { useStudio } from '../../state/store';
 import type { BackendChoice } from '../../worker/protocol';
 import { NumberField } from '../NumberField/NumberField';
@@ -32,6 +32,18 @@ export function RunSettings({ busy }: { busy: boolean }) {
         </select>
       </div>
       <NumberField id="run-epochs" label="Epochs" value={train.epochs} min={1} max={10000} disabled={busy} onChange={(epochs) => setTrain({ epochs })} />
+      <div className="field field-check">
+        <label htmlFor="run-until-power" title={`Label-free stopping rule: train until the held-out decoder power reaches ${MATURE_POWER} (at most 1.5x the epochs above); DeDe's witness votes only from there. Off: exactly the epochs above.`}>
+          Train until the decoder is mature (power {MATURE_POWER})
+        </label>
+        <input
+          id="run-until-power"
+          type="checkbox"
+          checked={train.untilPower !== null}
+          disabled={busy || trainOn === 'aux'}
+          onChange={(e) => setTrain({ untilPower: e.currentTarget.checked ? MATURE_POWER : null })}
+        />
+      </div>
       <NumberField id="run-batch" label="Batch" value={train.batch} min={1} max={4096} disabled={busy} onChange={(batch) => setTrain({ batch })} />
       <NumberField id="run-seed" label="Seed" value={train.seed} min={0} disabled={busy} onChange={(seed) => setTrain({ seed })} />
       <NumberField

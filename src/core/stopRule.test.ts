@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TRAIN, MATURE_POWER, PAPER_TRAIN, type ModelConfig, type TrainOptions } from './options';
+import { createDecoderSet, disposeDecoderSet, trainDecoderSet, type DecoderSet } from './decoderSet';
+import { decoderPower } from './power';
+import { powerStopRule, stopRuleSentence, type StopRule } from './stopRule';
+import { synthTrainData } from './testData';
+
+const CFG: ModelConfig = { patch: 4, dim: 16, heads: 2, encDepth: 1, decDepth: 1, mlpRatio: 4 };
+const OPTS: TrainOptions = { ...DEFAULT_TRAIN, epochs: 4, batch: 8, folds: 2, trainMask: 0.75, seed: 3 };
+const SCORE = { scoreMask: 0.75, masks: 1, seed: 3 };
+const data = synthTrainData(24, 8, 7);
+const fresh = () => createDecoderSet({ imageSize: 8, embDim: 6 }, OPTS, 24, true, CFG);
+const epochs = (set: DecoderSet) => set.states.map((s) => s.epoch);
+
+/** A rule that says "enough" from epoch `at` on (Infinity: never), recording what it was asked. */
+function scripted(at: number): StopRule & { asked: number[] } {
+  const asked: number[] = [];
+  return {
+    target: 0.85,
+    history: [],
+    asked,
+    maxEpochs: (planned) => Math.ceil(1.5 * planned),
+    async check(_set, epoch) {
+      asked.push(epoch);
+      return epoch >= at;
+    },
+  };
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+describe('the label-free stopping rule', () => {
+  it('is the default for the product, not for the paper preset', () => {
+    expect(DEFAULT_TRAIN.untilPower).toBe(MATURE_POWER);
+    expect(MATURE_POWER).toBe(0.85);
+    expect(PAPER_TRAIN.untilPower).toBeNull();
+  });
+
+  it('ends training at the first epoch it is met, before the planned epochs', async () => {
+    const set = fresh();
+    const rule = scripted(2);
+    const out = await trainDecoderSet(set, data, OPTS, { stopRule: rule });
+    expect(out).toEqual({ stopped: false, ruleHit: true });
+    expect(epochs(set)).toEqual([2, 2]);
+    expect(rule.asked).toEqual([1, 2]);
+    disposeDecoderSet(set);
+  });
+
+  it('trains past the planned epochs while it is not met, up to 1.5x, with progress counting the epochs it adds', async () => {
+    const set = fresh();
+    const rule = scripted(Infinity);
+    const seen: number[] = [];
+    const out = await trainDecoderSet(set, data, OPTS, { stopRule: rule, onProgress: (p) => seen.push(p.phase === 'training' ? p.epochs : -1) });
+    expect(out.ruleHit).toBeUndefined();
+    expect(epochs(set)).toEqual([6, 6]);
+    expect(rule.asked).toEqual([1, 2, 3, 4, 5, 6]);
+    // Planned epochs until the rule goes past them.
+    expect(seen[0]).toBe(4);
+    expect(seen[seen.length - 1]).toBe(6);
+    disposeDecoderSet(set);
+  });
+
+  it('does not train a resumed set that already meets it, and without a rule trains exactly the planned epochs', async () => {
+    const set = fresh();
+    await trainDecoderSet(set, data, { ...OPTS, epochs: 2 });
+    expect(epochs(set)).toEqual([2, 2]);
+    const rule = scripted(1);
+    expect(await trainDecoderSet(set, data, OPTS, { stopRule: rule })).toEqual({ stopped: false, ruleHit: true });
+    expect(epochs(set)).toEqual([2, 2]);
+    expect(rule.asked).toEqual([2]);
+    await trainDecoderSet(set, data, OPTS);
+    expect(epochs(set)).toEqual([4, 4]);
+    disposeDecoderSet(set);
+  });
+
+  it('reads the held-out power of the set, exactly as the power phase measures it', async () => {
+    const set = fresh();
+    const rule = powerStopRule(set, data, SCORE, 0.99)!;
+    await trainDecoderSet(set, data, { ...OPTS, epochs: 2 }, { stopRule: rule });
+    // 0.99 is out of reach here: 3 epochs (1.5 x 2), one check each.
+    expect(rule.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    const power = await decoderPower(set, data, SCORE, true);
+    expect(rule.history[2].power).toBeCloseTo(power!.auroc, 10);
+    expect(stopRuleSentence(rule, 2, 3)).toBe(
+      `the held-out decoder power is ${power!.auroc.toFixed(3)} after 3 epochs, short of the target 0.99 (at most 3 epochs): DeDe's witness does not vote; train longer (--epochs) for it to`,
+    );
+    disposeDecoderSet(set);
+  });
+
+  it('applies to cross-fitted decoders only, and not without a target', () => {
+    const one = createDecoderSet({ imageSize: 8, embDim: 6 }, { ...OPTS, folds: 1 }, 24, true, CFG);
+    expect(powerStopRule(one, data, SCORE, 0.85)).toBeNull();
+    const set = fresh();
+    expect(powerStopRule(set, data, SCORE, null)).toBeNull();
+    disposeDecoderSet(one);
+    disposeDecoderSet(set);
+  });
+
+  it('says how training ended in words', () => {
+    const rule = scripted(0);
+    rule.history.push({ epoch: 9, power: 0.8612 });
+    expect(stopRuleSentence(rule, 12, 9)).toBe('training stopped after 9 of 12 planned epochs: the held-out decoder power reached 0.861 (target 0.85)');
+    rule.history.push({ epoch: 14, power: 0.853 });
+    expect(stopRuleSentence(rule, 12, 14)).toBe('training went on past the 12 planned epochs to 14, until the held-out decoder power reached 0.853 (target 0.85)');
+    expect(stopRuleSentence(rule, 14, 14)).toBeNull();
+    rule.history.push({ epoch: 15, power: 0.8 });
+    expect(stopRuleSentence(rule, 12, 15)).toMatch(/short of the target 0\.85 \(at most 18 epochs, the time budget ended training\)/);
+  });
+});
