@@ -31,6 +31,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runDede, tempDir } from './helpers/cli';
 import { parseScoresCsv } from '../src/core/csv';
+import { MATURE_POWER } from '../src/core/options';
 
 const FIX = path.join(ROOT, 'fixtures');
 const PATCH = path.join(FIX, 'patch');
@@ -139,6 +140,25 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
     }
   });
 
+  it('trains each folder until its held-out decoder power reaches 0.85 (at most 1.25x the planned epochs), and DeDe votes only from there', () => {
+    for (const c of CASES) {
+      const s = summaries.get(c.name);
+      const t = s.settings.train;
+      const history: { epoch: number; power: number }[] = t.powerByEpoch;
+      // The rule checked every epoch, the last check is the decoders the scan scored with.
+      expect(history.map((h) => h.epoch), c.name).toEqual(Array.from({ length: t.epochsTrained }, (_, i) => i + 1));
+      expect(history.at(-1)!.power, c.name).toBeCloseTo(s.power.auroc, 10);
+      const cap = Math.round(1.25 * t.epochs);
+      const reached = s.power.auroc >= MATURE_POWER;
+      // Stopped at the first epoch that reached it, or at the cap short of it.
+      if (reached) expect(history.slice(0, -1).every((h) => h.epoch < 2 || h.power < MATURE_POWER), c.name).toBe(true);
+      else expect(t.epochsTrained, c.name).toBe(cap);
+      expect(t.epochsTrained, c.name).toBeLessThanOrEqual(cap);
+      if (reached) expect(witness(s, 'dede').lowPower, c.name).toBeNull();
+      else expect(witness(s, 'dede').lowPower, c.name).toBeCloseTo(s.power.auroc, 3);
+    }
+  });
+
   it('calls backdoor evidence on every backdoored folder and never on a folder without a backdoor', () => {
     for (const name of BACKDOORED) expect(summaries.get(name).verdict.backdoorEvidence.level, name).toBe('excess');
     for (const name of CONTROLS) expect(summaries.get(name).verdict.backdoorEvidence.level, name).not.toBe('excess');
@@ -200,7 +220,8 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
 
   it('finds the DRUPE-style backdoor at 5% poisoned: the look-alike witness keeps the verdict DeDe would take on tail noise', () => {
     // Measured (seed 0): look-alike 0.970 with 5.5% above z(1%), DeDe 0.865 with 5.6%; under
-    // 'heaviest' DeDe spoke (verdict 0.865), under 'excess' (default) look-alike does.
+    // 'heaviest' DeDe spoke (verdict 0.865), under 'excess' (default) look-alike does. Stop 21's stopping
+    // rule ended training at 11 epochs (power 0.860): DeDe 0.855 with 5.0%, look-alike still speaks.
     const s = summaries.get('drupe-5pct');
     expect(s.counts.images).toBe(950);
     expect(s.metrics.poisoned).toBe(50);
@@ -211,7 +232,8 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
   });
 
   it('finds the CTRL-style backdoor no default was tuned on, with DeDe far above its control', () => {
-    // Measured once (seed 0): verdict 0.943 (look-alike), DeDe 0.832 (control 0.575), neighbours 0.316.
+    // Measured once (seed 0): verdict 0.943 (look-alike), DeDe 0.819 at 15 epochs, power 0.836, so not voting
+    // (0.832 at the fixed 12 epochs of stops 18-20; control 0.599), neighbours 0.316.
     // The bar is below the issue's 0.95 on purpose: this fixture measures, it was not met by tuning.
     const s = summaries.get('ctrl');
     const control = summaries.get('ctrl-control');
@@ -224,7 +246,8 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
   });
 
   it('finds the DRUPE-style backdoor in colour emoji, a domain no default was tuned on', () => {
-    // Measured (seed 0): verdict 0.969 (look-alike), neighbours 0.578, DeDe 0.682; control 0.502 with 3.5% flagged.
+    // Measured (seed 0): verdict 0.969 (look-alike), neighbours 0.578, DeDe 0.709 (15 epochs, power 0.793: not
+    // voting); control 0.502 with 3.5% flagged.
     const s = summaries.get('emoji');
     const control = summaries.get('emoji-control');
     expect(witness(s, 'density').auroc).toBeLessThan(0.75);

@@ -68,7 +68,7 @@ def main():
         for c in (1, 2):
             rules.append((f'power >= {t}' + (f' x{c}' if c > 1 else ''), lambda r, d, t=t, c=c: power_rule(r, t, d, c)))
     # The default since stop 21: until power >= 0.85, at most 1.5x the planned epochs.
-    rules.append(('until power >= 0.85, at most 1.5x', lambda r, d: power_rule(r, 0.85, int(1.5 * d + 0.999))))
+    rules.append(('until power >= 0.85, at most 1.25x', lambda r, d: power_rule(r, 0.85, round(1.25 * d))))
     header = ['rule'] + [n for n, _, _ in cases]
     print('| ' + ' | '.join(header) + ' | mean AUROC (labelled) |')
     print('|' + '---|' * (len(header) + 1))

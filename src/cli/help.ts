@@ -57,7 +57,7 @@ Decoder:
                          ${DEFAULT_TRAIN.epochs}-40 epochs, ${DEFAULT_TRAIN.epochs} for 1,000 images; ${PAPER_TRAIN.epochs} for paper)
   --until-power P|off    label-free stopping rule: with cross-fitting, train until the
                          held-out decoder power reaches P, checked at each epoch end, for at
-                         most 1.5x the planned epochs; DeDe's witness votes only from power
+                         most 1.25x the planned epochs; DeDe's witness votes only from power
                          ${MATURE_POWER} on (default ${DEFAULT_TRAIN.untilPower}; off with --epochs N or paper)
   --budget MINUTES       stop training at the first epoch end after this long (default
                          ${DEFAULT_BUDGET_MINUTES} for fast, none for paper; 0 = no limit)

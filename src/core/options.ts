@@ -104,7 +104,7 @@ export interface TrainOptions {
   trim: TrimSetting;
   /**
    * Label-free stopping rule (stopRule.ts): with cross-fitting, train until the held-out decoder
-   * power reaches this, checked at every epoch end, for at most 1.5x `epochs`; null = exactly
+   * power reaches this, checked at every epoch end, for at most 1.25x `epochs`; null = exactly
    * `epochs` epochs (the paper).
    */
   untilPower: number | null;

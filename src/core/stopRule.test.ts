@@ -20,7 +20,7 @@ function scripted(at: number): StopRule & { asked: number[] } {
     target: 0.85,
     history: [],
     asked,
-    maxEpochs: (planned) => Math.ceil(1.5 * planned),
+    maxEpochs: (planned) => Math.round(1.25 * planned),
     async check(_set, epoch) {
       asked.push(epoch);
       return epoch >= at;
@@ -49,17 +49,17 @@ describe('the label-free stopping rule', () => {
     disposeDecoderSet(set);
   });
 
-  it('trains past the planned epochs while it is not met, up to 1.5x, with progress counting the epochs it adds', async () => {
+  it('trains past the planned epochs while it is not met, up to 1.25x, with progress counting the epochs it adds', async () => {
     const set = fresh();
     const rule = scripted(Infinity);
     const seen: number[] = [];
     const out = await trainDecoderSet(set, data, OPTS, { stopRule: rule, onProgress: (p) => seen.push(p.phase === 'training' ? p.epochs : -1) });
     expect(out.ruleHit).toBeUndefined();
-    expect(epochs(set)).toEqual([6, 6]);
-    expect(rule.asked).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(epochs(set)).toEqual([5, 5]);
+    expect(rule.asked).toEqual([1, 2, 3, 4, 5]);
     // Planned epochs until the rule goes past them.
     expect(seen[0]).toBe(4);
-    expect(seen[seen.length - 1]).toBe(6);
+    expect(seen[seen.length - 1]).toBe(5);
     disposeDecoderSet(set);
   });
 
@@ -79,13 +79,14 @@ describe('the label-free stopping rule', () => {
   it('reads the held-out power of the set, exactly as the power phase measures it', async () => {
     const set = fresh();
     const rule = powerStopRule(set, data, SCORE, 0.99)!;
-    await trainDecoderSet(set, data, { ...OPTS, epochs: 2 }, { stopRule: rule });
-    // 0.99 is out of reach here: 3 epochs (1.5 x 2), one check each.
-    expect(rule.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    expect(rule.maxEpochs(12)).toBe(15);
+    await trainDecoderSet(set, data, { ...OPTS, epochs: 3 }, { stopRule: rule });
+    // 0.99 is out of reach here: 4 epochs (1.25 x 3, rounded), one check each.
+    expect(rule.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
     const power = await decoderPower(set, data, SCORE, true);
-    expect(rule.history[2].power).toBeCloseTo(power!.auroc, 10);
-    expect(stopRuleSentence(rule, 2, 3)).toBe(
-      `the held-out decoder power is ${power!.auroc.toFixed(3)} after 3 epochs, short of the target 0.99 (at most 3 epochs): DeDe's witness does not vote; train longer (--epochs) for it to`,
+    expect(rule.history[3].power).toBeCloseTo(power!.auroc, 10);
+    expect(stopRuleSentence(rule, 3, 4)).toBe(
+      `the held-out decoder power is ${power!.auroc.toFixed(3)} after 4 epochs, short of the target 0.99 (at most 4 epochs): DeDe's witness does not vote; train longer (--epochs) for it to`,
     );
     disposeDecoderSet(set);
   });
@@ -107,6 +108,6 @@ describe('the label-free stopping rule', () => {
     expect(stopRuleSentence(rule, 12, 14)).toBe('training went on past the 12 planned epochs to 14, until the held-out decoder power reached 0.853 (target 0.85)');
     expect(stopRuleSentence(rule, 14, 14)).toBeNull();
     rule.history.push({ epoch: 15, power: 0.8 });
-    expect(stopRuleSentence(rule, 12, 15)).toMatch(/short of the target 0\.85 \(at most 18 epochs, the time budget ended training\)/);
+    expect(stopRuleSentence(rule, 12, 14)).toMatch(/short of the target 0\.85 \(at most 15 epochs, the time budget ended training\)/);
   });
 });

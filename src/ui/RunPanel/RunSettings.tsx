@@ -33,7 +33,7 @@ export function RunSettings({ busy }: { busy: boolean }) {
       </div>
       <NumberField id="run-epochs" label="Epochs" value={train.epochs} min={1} max={10000} disabled={busy} onChange={(epochs) => setTrain({ epochs })} />
       <div className="field field-check">
-        <label htmlFor="run-until-power" title={`Label-free stopping rule: train until the held-out decoder power reaches ${MATURE_POWER} (at most 1.5x the epochs above); DeDe's witness votes only from there. Off: exactly the epochs above.`}>
+        <label htmlFor="run-until-power" title={`Label-free stopping rule: train until the held-out decoder power reaches ${MATURE_POWER} (at most 1.25x the epochs above); DeDe's witness votes only from there. Off: exactly the epochs above.`}>
           Train until the decoder is mature (power {MATURE_POWER})
         </label>
         <input
