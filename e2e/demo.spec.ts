@@ -22,9 +22,9 @@ test('the demo shows a detection within 60 s of the click (pre-trained decoders)
   console.log(`demo: a finished result ${seconds.toFixed(1)} s after the click`);
   expect(seconds).toBeLessThan(60);
   await expect(page.getByText("Scored with the demo's pre-trained decoders")).toBeVisible();
-  // The label-free stopping rule ran in the worker on them: they were trained until the held-out
-  // power reached 0.85 (13 epochs), so it trains nothing more and says how they got there.
-  await expect(page.getByRole('status').filter({ hasText: /until the held-out decoder power reached 0\.8[5-9]\d \(target 0\.85\)/ })).toBeVisible();
+  // The label-free stopping rule ran in the worker on them: after their 12 epochs the held-out power
+  // is 0.837, short of 0.85, so DeDe's witness does not vote, and the app says why.
+  await expect(page.getByRole('status').filter({ hasText: /held-out decoder power is 0\.8[0-4]\d after 12 epochs, short of the target 0\.85/ })).toBeVisible();
   await expect(page.getByTestId('flagged-count')).toBeVisible();
   // Detected for the right reason. The demo is the DRUPE-style backdoor (public/demo): its trigger is
   // not a pixel outlier and its triggered embeddings are spread, so the near-duplicate witness must
@@ -36,6 +36,8 @@ test('the demo shows a detection within 60 s of the click (pre-trained decoders)
   await expect(votes.locator('[data-witness="lookalike"]')).toContainText('gives the verdict');
   await expect(votes.locator('[data-witness="density"]')).toHaveAttribute('data-votes', 'false');
   await expect(votes.locator('[data-witness="density"]')).toContainText('not voting');
+  await expect(votes.locator('[data-witness="dede"]')).toHaveAttribute('data-votes', 'false');
+  await expect(votes.locator('[data-witness="dede"]')).toContainText('held-out power is 0.8');
   // The folder-level call: the demo's look-alike tail (7.8% above z(1%)) is beyond any clean folder's.
   await expect(page.getByTestId('folder-evidence')).toHaveAttribute('data-level', 'excess');
   await expect(page.getByTestId('folder-evidence')).toContainText('Backdoor evidence');
@@ -46,7 +48,7 @@ test('the demo shows a detection within 60 s of the click (pre-trained decoders)
 
   // "Train again" forgets them and trains from scratch, live (shortened for the suite).
   await page.getByLabel('Epochs').fill(String(E2E_EPOCHS));
-  await page.getByLabel('Train until the decoder is mature (power 0.85)').uncheck();
+  await page.getByLabel('Stop once the decoder is mature (power 0.85)').uncheck();
   await page.getByRole('button', { name: 'Train again' }).click();
   await waitForPhase(page, 'training', 120_000);
   const trainingFrom = await pageNow(page);

@@ -19,8 +19,8 @@ test('reload during training restores the inputs and continues from the last epo
   await expect(page.getByText('48 images')).toBeVisible();
   await page.getByLabel('Batch').fill('16');
   await page.getByLabel('Epochs').fill('4');
-  // Exactly 4 epochs: the stopping rule, on by default, could train up to 6.
-  await page.getByLabel('Train until the decoder is mature (power 0.85)').uncheck();
+  // Exactly 4 epochs: the stopping rule, on by default, could end training earlier.
+  await page.getByLabel('Stop once the decoder is mature (power 0.85)').uncheck();
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await waitForPhase(page, 'training');
   // Once epoch 2 is under way, epoch 1 is checkpointed.
@@ -30,7 +30,7 @@ test('reload during training restores the inputs and continues from the last epo
   await expect(page.getByRole('status').filter({ hasText: 'Restored the run interrupted at epoch' })).toBeVisible({ timeout: 60_000 });
   await expect(page.getByText('48 images')).toBeVisible();
   await expect(page.getByLabel('Epochs')).toHaveValue('4');
-  await expect(page.getByLabel('Train until the decoder is mature (power 0.85)')).not.toBeChecked();
+  await expect(page.getByLabel('Stop once the decoder is mature (power 0.85)')).not.toBeChecked();
   await shot(page, '40-restored');
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: /Continuing the decoder saved at epoch [1-4]/ })).toBeVisible();

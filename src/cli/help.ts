@@ -55,9 +55,9 @@ Decoder:
   --preset fast|paper    decoder size (default ${DEFAULT_TRAIN.preset}; paper = the authors' settings)
   --epochs N             training epochs (default for fast: ${DEFAULT_TRAIN_SAMPLES} training samples' worth,
                          ${DEFAULT_TRAIN.epochs}-40 epochs, ${DEFAULT_TRAIN.epochs} for 1,000 images; ${PAPER_TRAIN.epochs} for paper)
-  --until-power P|off    label-free stopping rule: with cross-fitting, train until the
-                         held-out decoder power reaches P, checked at each epoch end, for at
-                         most 1.25x the planned epochs; DeDe's witness votes only from power
+  --until-power P|off    label-free stopping rule: with cross-fitting, training ends at the
+                         first epoch end where the held-out decoder power reaches P, at the
+                         epochs above at the latest; DeDe's witness votes only from power
                          ${MATURE_POWER} on (default ${DEFAULT_TRAIN.untilPower}; off with --epochs N or paper)
   --budget MINUTES       stop training at the first epoch end after this long (default
                          ${DEFAULT_BUDGET_MINUTES} for fast, none for paper; 0 = no limit)

@@ -172,21 +172,16 @@ export async function trainDecoderSet(
   if ((opts.trim ?? 0) !== 0 && set.parts && !set.excluded) {
     set.excluded = trimmedRows(await decoderFreeSuspicion(data, opts.seed, { shouldStop: hooks.shouldStop }), opts.trim);
   }
-  // A stopping rule (stopRule.ts) ends training once the decoders are good enough, and may
-  // train past the planned epochs (up to its maxEpochs) while they are not.
+  // A stopping rule (stopRule.ts) ends training before opts.epochs once the decoders are good enough.
   const rule = hooks.stopRule ?? null;
-  const planned = opts.epochs;
   if (rule) {
-    opts = { ...opts, epochs: rule.maxEpochs(planned) };
     // A resumed set may already be there.
     const have = Math.min(...set.states.map((s) => s.epoch));
     if (have >= 1 && (await rule.check(set, have))) return { stopped: false, ruleHit: true };
   }
   const subsets = set.states.map((_, f) => trainDataFor(set, data, f, opts.maxTrainImages ?? null, opts.seed));
   const spe = subsets.map((d) => stepsPerEpoch(d.images.count, opts.batch));
-  const perEpoch = spe.reduce((a, b) => a + b, 0);
-  // Progress counts the planned epochs until a rule trains past them.
-  let totalEpochs = rule ? planned : opts.epochs;
+  const total = spe.reduce((a, b) => a + b, 0) * opts.epochs;
   const remoteStep = new Map<number, number>();
   const doneSteps = () => set.states.reduce((a, s, f) => a + s.epoch * spe[f] + (remoteStep.get(f) ?? s.epochStep), 0);
   const started = performance.now();
@@ -196,13 +191,11 @@ export async function trainDecoderSet(
   const report = (p: TrainProgress) => {
     lastLoss = p.loss;
     const done = doneSteps();
-    const total = perEpoch * totalEpochs;
     const rate = (performance.now() - started) / 1000 / Math.max(1, done - startDone);
-    hooks.onProgress?.({ ...p, epochs: totalEpochs, done, total, etaSeconds: rate * Math.max(0, total - done) });
+    hooks.onProgress?.({ ...p, done, total, etaSeconds: rate * (total - done) });
   };
   const runner = hooks.runner && hooks.runner.slots > 0 ? hooks.runner : null;
   for (let e = 1; e <= opts.epochs; e++) {
-    totalEpochs = Math.max(totalEpochs, e);
     const pending = set.states.map((_, f) => f).filter((f) => set.states[f].epoch < e);
     const remote = runner ? pending.slice(1, 1 + runner.slots) : [];
     const jobs = remote.map(async (f) => {
@@ -214,7 +207,7 @@ export async function trainDecoderSet(
         untilEpoch: e,
         onStep: (step) => {
           remoteStep.set(f, step);
-          report({ phase: 'training', done: 0, total: 0, etaSeconds: null, epoch: e, epochs: totalEpochs, loss: lastLoss });
+          report({ phase: 'training', done: 0, total, etaSeconds: null, epoch: e, epochs: opts.epochs, loss: lastLoss });
         },
       });
       remoteStep.delete(f);
@@ -244,8 +237,8 @@ export async function trainDecoderSet(
     if (failed) throw failed;
     const losses = set.states.map((s) => s.lossHistory[e - 1]);
     await hooks.onEpoch?.(e, losses.reduce((a, b) => a + b, 0) / losses.length);
-    // A time budget ends training at an epoch boundary, so every decoder has the same epochs.
     if (rule && (await rule.check(set, e))) return { stopped: false, ruleHit: true };
+    // A time budget ends training at an epoch boundary, so every decoder has the same epochs.
     const budget = hooks.budgetSeconds;
     if (budget != null && e < opts.epochs && (performance.now() - started) / 1000 >= budget) return { stopped: false, budgetHit: true };
   }

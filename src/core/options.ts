@@ -103,8 +103,8 @@ export interface TrainOptions {
    */
   trim: TrimSetting;
   /**
-   * Label-free stopping rule (stopRule.ts): with cross-fitting, train until the held-out decoder
-   * power reaches this, checked at every epoch end, for at most 1.25x `epochs`; null = exactly
+   * Label-free stopping rule (stopRule.ts): with cross-fitting, training ends at the first epoch
+   * end where the held-out decoder power reaches this, at `epochs` at the latest; null = exactly
    * `epochs` epochs (the paper).
    */
   untilPower: number | null;
@@ -112,10 +112,10 @@ export interface TrainOptions {
 
 /**
  * A mature decoder: DeDe's witness votes only from this held-out power on, and the default
- * stopping rule (stopRule.ts) trains until it. Measured per epoch on six folders without poison
+ * stopping rule (stopRule.ts) ends training once it is reached. Measured per epoch on six folders without poison
  * (README "A label-free stopping rule"): DeDe's share of images above z(1%) was 7-12% at power
- * 0.70-0.80 and up to 7.0% at 0.80-0.825 (a heavy clean tail that would take the verdict), at
- * most 4.2% from 0.825 on; 0.85 leaves room for the power estimate's own noise.
+ * 0.70-0.80, up to 7.0% at 0.80-0.825 and 5.2% at 0.825-0.85 (a clean tail heavy enough to take
+ * the verdict), at most 4.2% from 0.85 on (two seeds).
  */
 export const MATURE_POWER = 0.85;
 

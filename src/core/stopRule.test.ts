@@ -20,7 +20,6 @@ function scripted(at: number): StopRule & { asked: number[] } {
     target: 0.85,
     history: [],
     asked,
-    maxEpochs: (planned) => Math.round(1.25 * planned),
     async check(_set, epoch) {
       asked.push(epoch);
       return epoch >= at;
@@ -49,17 +48,13 @@ describe('the label-free stopping rule', () => {
     disposeDecoderSet(set);
   });
 
-  it('trains past the planned epochs while it is not met, up to 1.25x, with progress counting the epochs it adds', async () => {
+  it('never trains past the planned epochs, checking after each of them', async () => {
     const set = fresh();
     const rule = scripted(Infinity);
-    const seen: number[] = [];
-    const out = await trainDecoderSet(set, data, OPTS, { stopRule: rule, onProgress: (p) => seen.push(p.phase === 'training' ? p.epochs : -1) });
+    const out = await trainDecoderSet(set, data, OPTS, { stopRule: rule });
     expect(out.ruleHit).toBeUndefined();
-    expect(epochs(set)).toEqual([5, 5]);
-    expect(rule.asked).toEqual([1, 2, 3, 4, 5]);
-    // Planned epochs until the rule goes past them.
-    expect(seen[0]).toBe(4);
-    expect(seen[seen.length - 1]).toBe(5);
+    expect(epochs(set)).toEqual([4, 4]);
+    expect(rule.asked).toEqual([1, 2, 3, 4]);
     disposeDecoderSet(set);
   });
 
@@ -79,14 +74,13 @@ describe('the label-free stopping rule', () => {
   it('reads the held-out power of the set, exactly as the power phase measures it', async () => {
     const set = fresh();
     const rule = powerStopRule(set, data, SCORE, 0.99)!;
-    expect(rule.maxEpochs(12)).toBe(15);
     await trainDecoderSet(set, data, { ...OPTS, epochs: 3 }, { stopRule: rule });
-    // 0.99 is out of reach here: 4 epochs (1.25 x 3, rounded), one check each.
-    expect(rule.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4]);
+    // 0.99 is out of reach here: the 3 planned epochs, one check each.
+    expect(rule.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
     const power = await decoderPower(set, data, SCORE, true);
-    expect(rule.history[3].power).toBeCloseTo(power!.auroc, 10);
-    expect(stopRuleSentence(rule, 3, 4)).toBe(
-      `the held-out decoder power is ${power!.auroc.toFixed(3)} after 4 epochs, short of the target 0.99 (at most 4 epochs): DeDe's witness does not vote; train longer (--epochs) for it to`,
+    expect(rule.history[2].power).toBeCloseTo(power!.auroc, 10);
+    expect(stopRuleSentence(rule, 3, 3)).toBe(
+      `the held-out decoder power is ${power!.auroc.toFixed(3)} after 3 epochs, short of the target 0.99: DeDe's witness does not vote; train longer (--epochs) for it to`,
     );
     disposeDecoderSet(set);
   });
@@ -103,11 +97,9 @@ describe('the label-free stopping rule', () => {
   it('says how training ended in words', () => {
     const rule = scripted(0);
     rule.history.push({ epoch: 9, power: 0.8612 });
-    expect(stopRuleSentence(rule, 12, 9)).toBe('training stopped after 9 of 12 planned epochs: the held-out decoder power reached 0.861 (target 0.85)');
-    rule.history.push({ epoch: 14, power: 0.853 });
-    expect(stopRuleSentence(rule, 12, 14)).toBe('training went on past the 12 planned epochs to 14, until the held-out decoder power reached 0.853 (target 0.85)');
-    expect(stopRuleSentence(rule, 14, 14)).toBeNull();
-    rule.history.push({ epoch: 15, power: 0.8 });
-    expect(stopRuleSentence(rule, 12, 14)).toMatch(/short of the target 0\.85 \(at most 15 epochs, the time budget ended training\)/);
+    expect(stopRuleSentence(rule, 12, 9)).toBe('training stopped after 9 of 12 epochs: the held-out decoder power reached 0.861 (target 0.85)');
+    expect(stopRuleSentence(rule, 9, 9)).toBeNull();
+    rule.history.push({ epoch: 12, power: 0.8371 });
+    expect(stopRuleSentence(rule, 12, 12)).toBe("the held-out decoder power is 0.837 after 12 epochs, short of the target 0.85: DeDe's witness does not vote; train longer (--epochs) for it to");
   });
 });

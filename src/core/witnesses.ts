@@ -21,7 +21,7 @@
  * Measured: trained 4 epochs instead of 12, its power was 0.64 and its score's upper tail heavy
  * on clean images too (11.2% above z(1%) on the DRUPE-style control), which took the verdict and
  * flagged 9.8% of a control; per epoch on six clean folders, that tail stays above DeDe's clean
- * maximum up to power 0.825 (README "A label-free stopping rule").
+ * maximum up to power 0.85 (two seeds; README "A label-free stopping rule").
  *
  * The combined score, `combine`:
  * - 'excess' (default): only the voter whose tail share exceeds its own NULL_TAIL (the most it

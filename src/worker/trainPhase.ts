@@ -127,7 +127,7 @@ export async function trainPhase(
             await storeCheckpoint(key, lastBytes, epoch);
             await ctx.onCheckpoint?.(epoch);
             const probe = await probeGrid(viewContext(set, data, pre, settings, 1), probes);
-            emit({ type: 'epoch', epoch, epochs: Math.max(settings.train.epochs, epoch), loss, probe });
+            emit({ type: 'epoch', epoch, epochs: settings.train.epochs, loss, probe });
           },
         });
         if (device.lost) throw new Error(device.reason ?? 'GPU device lost');

@@ -33,8 +33,8 @@ export function RunSettings({ busy }: { busy: boolean }) {
       </div>
       <NumberField id="run-epochs" label="Epochs" value={train.epochs} min={1} max={10000} disabled={busy} onChange={(epochs) => setTrain({ epochs })} />
       <div className="field field-check">
-        <label htmlFor="run-until-power" title={`Label-free stopping rule: train until the held-out decoder power reaches ${MATURE_POWER} (at most 1.25x the epochs above); DeDe's witness votes only from there. Off: exactly the epochs above.`}>
-          Train until the decoder is mature (power {MATURE_POWER})
+        <label htmlFor="run-until-power" title={`Label-free stopping rule: stop once the held-out decoder power reaches ${MATURE_POWER}, at the epochs above at the latest; DeDe's witness votes only from there. Off: exactly the epochs above.`}>
+          Stop once the decoder is mature (power {MATURE_POWER})
         </label>
         <input
           id="run-until-power"
