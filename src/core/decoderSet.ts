@@ -25,9 +25,9 @@ import {
   type TrainHooks,
   type TrainState,
 } from './model';
-import { gatherRows, type AugmentedRows } from './model/batch';
 import { Rng } from './model/rng';
 import { decoderFreeSuspicion, trimmedRows } from './trim';
+import { subsetData, trainDataFor } from './foldData';
 import type { Progress } from './types';
 import type { ScoreHooks } from './model/score';
 import type { StopRule } from './stopRule';
@@ -68,23 +68,6 @@ export function planFolds(n: number, k: number, seed: number): number[][] {
   return parts.map((p) => p.sort((a, b) => a - b));
 }
 
-/** The rows of `data` listed in `rows`, as a new TrainData. */
-export function subsetData(data: TrainData, rows: number[]): TrainData {
-  const { images, emb } = data;
-  return {
-    images: { count: rows.length, size: images.size, data: gatherRows(images.data, images.size * images.size * 3, rows) },
-    emb: { count: rows.length, dim: emb.dim, data: gatherRows(emb.data, emb.dim, rows) },
-  };
-}
-
-/** Rows 0..n-1 not in `held`. */
-function complement(n: number, held: number[]): number[] {
-  const out: number[] = [];
-  const skip = new Set(held);
-  for (let i = 0; i < n; i++) if (!skip.has(i)) out.push(i);
-  return out;
-}
-
 /**
  * A fresh set: with `folds` > 1 and `crossFit` (training on the scored folder itself), one
  * decoder per fold; otherwise one decoder. Decoder f is seeded with seed + f.
@@ -100,45 +83,6 @@ export function createDecoderSet(
   const parts = k > 1 ? planFolds(scoredCount, k, opts.seed) : null;
   const states = Array.from({ length: k }, (_, f) => createTrainState(dims, { ...opts, seed: opts.seed + f }, cfg));
   return { parts, states };
-}
-
-/**
- * Training data of decoder f: everything but its held-out part, capped at `maxImages` rows by a
- * seeded sample (the same on every call, so training resumes exactly).
- */
-export function trainDataFor(set: DecoderSet, data: TrainData, f: number, maxImages: number | null = null, seed = 0): TrainData {
-  let rows = set.parts ? complement(data.images.count, set.parts[f]) : null;
-  if (set.excluded && set.excluded.length > 0) {
-    const out = new Set(set.excluded);
-    rows = (rows ?? Array.from({ length: data.images.count }, (_, i) => i)).filter((r) => !out.has(r));
-  }
-  const n = rows?.length ?? data.images.count;
-  if (maxImages !== null && n > maxImages) {
-    const all = rows ?? Array.from({ length: n }, (_, i) => i);
-    const pick = Rng.derive(seed, 103, f).permutation(n).subarray(0, maxImages);
-    rows = Array.from(pick, (i) => all[i]).sort((a, b) => a - b);
-  }
-  const base = rows ? subsetData(data, rows) : { images: data.images, emb: data.emb };
-  return data.extra ? withExtras(base, data.extra, rows ? new Set(rows) : null) : base;
-}
-
-/**
- * `base` followed by the extra rows whose source is in `keep` (all when null); a row with source
- * -1 is an auxiliary clean image, never scored, so every decoder may train on it.
- */
-function withExtras(base: TrainData, extra: AugmentedRows, keep: Set<number> | null): TrainData {
-  const pick: number[] = [];
-  for (let j = 0; j < extra.source.length; j++) if (!keep || extra.source[j] < 0 || keep.has(extra.source[j])) pick.push(j);
-  const px = base.images.size * base.images.size * 3;
-  const dim = base.emb.dim;
-  const n = base.images.count + pick.length;
-  const images = new Float32Array(n * px);
-  images.set(base.images.data);
-  images.set(gatherRows(extra.images.data, px, pick), base.images.count * px);
-  const emb = new Float32Array(n * dim);
-  emb.set(base.emb.data);
-  emb.set(gatherRows(extra.emb.data, dim, pick), base.emb.count * dim);
-  return { images: { count: n, size: base.images.size, data: images }, emb: { count: n, dim, data: emb } };
 }
 
 /**
@@ -302,6 +246,7 @@ export async function scoreWithSet(
 }
 
 export { decoderSetFromBytes, decoderSetToBytes } from './decoderSetBytes';
+export { subsetData, trainDataFor } from './foldData';
 
 /** Frees every decoder's tensors. */
 export function disposeDecoderSet(set: DecoderSet): void {

@@ -19,9 +19,6 @@ import { EtaClock, type JobHooks } from './progress';
  */
 export const LOW_POWER = 0.7;
 
-// MATURE_POWER (options.ts): DeDe's vote gate and the stopping rule's default target.
-export { MATURE_POWER } from './options';
-
 /** Random stream key for the power slice (apart from the model streams 1..5 and the fold split, 101). */
 const POWER_STREAM = 103;
 

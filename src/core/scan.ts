@@ -98,7 +98,7 @@ export interface ScanResult extends WitnessVerdict {
   lossHistory: number[];
   /** Epochs already done in the checkpoint the run resumed from, or null. */
   resumedFromEpoch: number | null;
-  /** Epochs the decoders actually trained (more than asked when a checkpoint had more, or the stopping rule went on). */
+  /** Epochs the decoders actually trained (more than asked when a checkpoint had more, fewer when the stopping rule ended training). */
   epochsTrained: number;
   /** The stopping rule's held-out power after each epoch (stopRule.ts), or null without the rule. */
   powerByEpoch: PowerCheck[] | null;
