@@ -123,6 +123,26 @@ def variants(meta, X, fs, rng):
             E = sq_dists(X[rows], fs[f][rows])
             off = E + np.diag(np.full(m, np.inf))
             put('cf min all x gap', rows, np.sqrt((own / off.min(1)) * (own / np.maximum(ins, 1e-12))))
+    # pixel-neighbour donors (stop 22): the donors are not random but the held-out images that
+    # look most like image i (centred pixels, as lookalike.ts), so the denominator is how well
+    # this decoder rebuilds i from the embeddings of its look-alikes. 'own/pixnn own' instead
+    # divides by how well those look-alikes are rebuilt from their own embeddings.
+    for f, rows in enumerate(parts):
+        rows = np.array(rows)
+        m = len(rows)
+        Xc = X[rows] - X[rows].mean(1, keepdims=True)
+        P = sq_dists(Xc, Xc)
+        np.fill_diagonal(P, np.inf)
+        order = np.argsort(P, 1)
+        E = sq_dists(X[rows], fs[f][rows])
+        own = np.diag(E).copy()
+        ar = np.arange(m)[:, None]
+        for k in (5, 20, 50, 100):
+            nn = order[:, :k]
+            put(f'pixdonor{k} min', rows, own / E[ar, nn].min(1))
+            put(f'pixdonor{k} mean', rows, own / E[ar, nn].mean(1))
+            put(f'own/pixnn{k} own', rows, own / own[nn].mean(1))
+            put(f'own/pixnn{k} own median', rows, own / np.median(own[nn], 1))
     # pixel-standardised error (each pixel's folder std)
     sd = X.std(0) + 1e-3
     for f, rows in enumerate(parts):
