@@ -167,4 +167,18 @@ describe('runScan', () => {
     expect(r.scores).toHaveLength(12);
     expect(r.power?.heldOut).toBe(true);
   });
+
+  it('trains the cross-fitted decoders on the suspect folds plus every auxiliary image (train on both)', async () => {
+    const r = await runScan(input({ aux: files(10, 100), trainOn: 'both', train: { ...DEFAULT_TRAIN, epochs: 2, batch: 8 } }));
+    expect(r.trainedOn).toBe('both');
+    expect(r.decoders).toBe(2);
+    expect(r.trainImages).toBe(22);
+    expect(r.scores).toHaveLength(12);
+    expect(r.power?.heldOut).toBe(true);
+    // cross-fitted, so the stopping rule reads held-out power after each epoch
+    expect(r.powerByEpoch?.length).toBeGreaterThan(0);
+    // and the aux rows changed what the decoders learnt
+    const plain = await runScan(input({ train: { ...DEFAULT_TRAIN, epochs: 2, batch: 8 } }));
+    expect(Array.from(r.raw)).not.toEqual(Array.from(plain.raw));
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULE, DEFAULT_SCORE, DEFAULT_TRAIN, NORM_PRESETS, PAPER_TRAIN } from '../core/options';
+import { DEFAULT_RULE, DEFAULT_SCORE, DEFAULT_TRAIN, DEFAULT_TRAIN_ON, NORM_PRESETS, PAPER_TRAIN } from '../core/options';
 import { UsageError, parseScanArgs } from './args';
 
 const base = ['--encoder', 'm.onnx', '--images', 'imgs', '--out', 's.csv'];
@@ -12,6 +12,14 @@ describe('parseScanArgs', () => {
     expect(a.train).toEqual(DEFAULT_TRAIN);
     expect(a.score).toEqual(DEFAULT_SCORE);
     expect(a.rule).toEqual(DEFAULT_RULE);
+  });
+
+  it('--train-on aux|both goes with --aux, and is refused without it', () => {
+    expect(parseScanArgs(base)!.trainOn).toBe(DEFAULT_TRAIN_ON);
+    expect(parseScanArgs([...base, '--aux', 'clean', '--train-on', 'both'])!).toMatchObject({ aux: 'clean', trainOn: 'both' });
+    expect(parseScanArgs([...base, '--aux', 'clean', '--train-on', 'aux'])!.trainOn).toBe('aux');
+    expect(() => parseScanArgs([...base, '--train-on', 'both'])).toThrow(/--train-on both needs --aux/);
+    expect(() => parseScanArgs([...base, '--aux', 'clean', '--train-on', 'suspect'])).toThrow(/expected one of aux, both/);
   });
 
   it('reads preprocessing, training and rule flags', () => {

@@ -13,6 +13,7 @@ import {
   NORM_PRESETS,
   PAPER_TRAIN,
   DEFAULT_BUDGET_MINUTES,
+  DEFAULT_TRAIN_ON,
   PAPER_SCORE,
   PAPER_RULE,
   parseRule,
@@ -37,6 +38,8 @@ export interface ScanArgs {
   images: string;
   out: string;
   aux: string | null;
+  /** With --aux: train on it alone ('aux') or beside the suspect folder ('both'). */
+  trainOn: 'aux' | 'both';
   labels: string | null;
   json: string | null;
   /** Self-contained HTML report (core/report.ts). */
@@ -91,6 +94,7 @@ const SCAN_OPTIONS = {
   images: { type: 'string' },
   out: { type: 'string' },
   aux: { type: 'string' },
+  'train-on': { type: 'string' },
   size: { type: 'string' },
   layout: { type: 'string' },
   norm: { type: 'string' },
@@ -140,6 +144,13 @@ function trimArg(text: string | undefined, fallback: TrainOptions['trim']): Trai
   const v = Number(text);
   if (!(Number.isFinite(v) && v >= 0 && v <= 0.5)) throw new UsageError(`--trim ${text}: expected a share of the images between 0 and 0.5 (e.g. 0.1), or tail`);
   return v;
+}
+
+/** --train-on aux|both: only with --aux (default DEFAULT_TRAIN_ON). */
+function trainOnArg(text: string | undefined, auxGiven: boolean): 'aux' | 'both' {
+  if (text === undefined) return DEFAULT_TRAIN_ON;
+  if (!auxGiven) throw new UsageError(`--train-on ${text} needs --aux <dir> (the auxiliary clean folder)`);
+  return oneOf<'aux' | 'both'>('train-on', text, ['aux', 'both'])!;
 }
 
 /** --until-power P|off; without it, an explicit --epochs N means exactly N epochs. */
@@ -244,6 +255,7 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     images: str('images')!,
     out: str('out')!,
     aux: str('aux') ?? null,
+    trainOn: trainOnArg(str('train-on'), str('aux') !== undefined),
     labels: str('labels') ?? null,
     json: str('json') ?? null,
     report: str('report') ?? null,

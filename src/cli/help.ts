@@ -7,6 +7,7 @@ import {
   DEFAULT_SCORE,
   DEFAULT_TRAIN,
   DEFAULT_TRAIN_SAMPLES,
+  DEFAULT_TRAIN_ON,
   MATURE_POWER,
   NORM_PRESETS,
   PAPER_RULE,
@@ -41,7 +42,10 @@ Encoder input (read from the model where it fixes them):
   --background r,g,b     colour (0-255) transparent pixels are flattened onto (default ${DEFAULT_PREPROCESS.background.join(',')})
 
 Decoder:
-  --aux <dir>            train the decoder on this folder instead of the suspect images
+  --aux <dir>            an auxiliary folder of clean images (same kind as the scanned ones)
+  --train-on aux|both    with --aux: aux = one decoder trained on it instead of the scanned
+                         images; both = the cross-fitted decoders train on their folds of
+                         the scanned images plus every auxiliary image (default ${DEFAULT_TRAIN_ON})
   --max-train-images N   most images each decoder trains on, a seeded sample; every image is
                          still scored (default ${DEFAULT_TRAIN.maxTrainImages}; 0 = all)
   --trim SHARE           keep this share of the images, the most suspicious to the
@@ -64,7 +68,7 @@ Decoder:
   --batch N              training batch size (default ${DEFAULT_TRAIN.batch} for fast, ${PAPER_TRAIN.batch} for paper)
   --seed N               random seed (default ${DEFAULT_TRAIN.seed})
   --folds K              cross-fit K decoders, each scoring the images it did not train on
-                         (default ${DEFAULT_TRAIN.folds} for fast, ${PAPER_TRAIN.folds} for paper; no effect with --aux)
+                         (default ${DEFAULT_TRAIN.folds} for fast, ${PAPER_TRAIN.folds} for paper; none with --train-on aux)
   --masks K              average each score over K random masks (default ${DEFAULT_SCORE.masks})
 
 Scoring and verdict:

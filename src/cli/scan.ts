@@ -74,21 +74,24 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
       }
     }
     if (!args.epochsGiven && args.train.preset !== 'paper') {
-      const trainFiles = (aux ?? suspect).files.length;
+      // The sample budget counts the rows one epoch trains: 'both' plans as for the scanned folder
+      // alone (the stopping rule ends it once the decoders are mature).
+      const trainFiles = (aux && args.trainOn === 'aux' ? aux : suspect).files.length;
       args = { ...args, train: { ...args.train, epochs: defaultEpochsFor(Math.min(trainFiles, args.train.maxTrainImages ?? trainFiles)) } };
     }
     const resume = args.checkpoint && existsSync(args.checkpoint) ? new Uint8Array(await readFile(args.checkpoint)) : null;
 
     const store: EmbeddingStore = args.cache ? new DiskEmbeddingStore(defaultCacheDir(), warn) : new MemoryEmbeddingStore();
-    const folds = aux ? 1 : args.train.folds;
+    const oneDecoder = aux !== null && args.trainOn === 'aux';
+    const folds = oneDecoder ? 1 : args.train.folds;
     const slots = Math.min(foldSlots(folds), Math.max(0, (args.trainThreads ?? Infinity) - 1));
     const backendName = `tfjs-${backend.tfjs}${fastBatchMatMulActive() ? ' (SIMD batched matMul)' : ''}${slots > 0 ? ` x${slots + 1} training threads` : ''} + ${ortRt.name}`;
     const t = args.train;
-    say(`dede scan: ${suspect.files.length} files in ${args.images}${aux ? `, decoder trained on ${aux.files.length} files in ${args.aux}` : ''}`);
+    say(`dede scan: ${suspect.files.length} files in ${args.images}${aux ? (oneDecoder ? `, decoder trained on ${aux.files.length} files in ${args.aux}` : `, decoders trained on it and on ${aux.files.length} files in ${args.aux}`) : ''}`);
     const outs = encoder.info.outputs.length > 1 ? ` output ${encoder.info.outputName} (of ${encoder.info.outputs.map((o) => o.name).join(', ')})` : '';
     say(`  encoder   ${encoder.info.format} ${path.basename(args.encoder)} input ${encoder.info.inputName} [${encoder.info.inputShape.map((d) => (d < 0 ? '?' : d)).join(',')}]${outs}, ${notes.join(', ')}`);
     say(`  normalise mean ${pre.mean.join(',')} std ${pre.std.join(',')}, pooling ${pre.pooling}`);
-    say(`  decoder   preset ${t.preset} (D ${cfg.dim}, ${cfg.encDepth}+${cfg.decDepth} blocks, patch ${cfg.patch}), epochs ${t.epochs}, batch ${t.batch}, lr ${t.lr}, train mask ${t.trainMask}${t.trainMaskEnd !== null ? `->${t.trainMaskEnd}` : ''}, ${aux || t.folds === 1 ? '1 decoder' : `${t.folds} cross-fitted decoders`}${!aux && t.folds > 1 && t.trim !== 0 ? `, trim ${t.trim}` : ''}, seed ${t.seed}`);
+    say(`  decoder   preset ${t.preset} (D ${cfg.dim}, ${cfg.encDepth}+${cfg.decDepth} blocks, patch ${cfg.patch}), epochs ${t.epochs}, batch ${t.batch}, lr ${t.lr}, train mask ${t.trainMask}${t.trainMaskEnd !== null ? `->${t.trainMaskEnd}` : ''}, ${oneDecoder || t.folds === 1 ? '1 decoder' : `${t.folds} cross-fitted decoders`}${!oneDecoder && t.folds > 1 && t.trim !== 0 ? `, trim ${t.trim}` : ''}, seed ${t.seed}`);
     const sc = args.score;
     const dedeScore = sc.kind === 'raw' ? 'raw error' : `counterfactual (own / ${sc.statistic} of ${sc.draws} others)`;
     say(`  score     mask ${sc.scoreMask}, ${sc.masks} mask(s), DeDe ${dedeScore}, witnesses ${sc.witnesses.join('+')}, rule ${formatRule(args.rule)}; backend ${backendName}`);
@@ -103,6 +106,7 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
           pre,
           images: suspect.files,
           aux: aux?.files ?? null,
+          trainOn: args.trainOn,
           labels,
           train: args.train,
           score: args.score,

@@ -16,6 +16,7 @@ import {
   subsetData,
   trainDataFor,
   trainDecoderSet,
+  trainingSet,
 } from './decoderSet';
 import { synthTrainData } from './testData';
 
@@ -179,6 +180,32 @@ describe('trainDataFor with augmented rows (TrainData.extra)', () => {
       for (let i = own; i < d.emb.count; i++) expect(d.emb.data[i * 6]).toBe(-5);
     }
     disposeDecoderSet(set);
+  });
+
+  it("trainingSet: 'both' cross-fits the suspect rows and adds every aux row; 'aux' trains on aux alone; no aux means suspect", () => {
+    const data = synth(30);
+    const aux = { images: { count: 7, size: 8, data: new Float32Array(7 * 8 * 8 * 3).fill(0.25) }, emb: { count: 7, dim: 6, data: new Float32Array(7 * 6).fill(-5) } };
+    const both = trainingSet(data, aux, 'both');
+    expect(both.crossFit).toBe(true);
+    expect(both.data.images).toBe(data.images);
+    expect(Array.from(both.data.extra!.source)).toEqual(new Array(7).fill(-1));
+    const set = createDecoderSet({ imageSize: 8, embDim: 6 }, OPTS, 30, both.crossFit, CFG);
+    for (let f = 0; f < 2; f++) {
+      const own = 30 - set.parts![f].length;
+      const d = trainDataFor(set, both.data, f, null);
+      expect(d.images.count).toBe(own + 7);
+      expect(d.emb.data[own * 6]).toBe(-5);
+      expect(d.emb.data[own * 6 - 1]).not.toBe(-5);
+    }
+    disposeDecoderSet(set);
+    expect(trainingSet(data, aux, 'aux')).toEqual({ data: aux, crossFit: false });
+    expect(trainingSet(data, null, 'both')).toEqual({ data, crossFit: true });
+    expect(trainingSet(data, aux, 'suspect')).toEqual({ data, crossFit: true });
+    // augmented copies already there are kept, the aux rows appended after them
+    const flips = { images: { count: 2, size: 8, data: new Float32Array(2 * 8 * 8 * 3) }, emb: { count: 2, dim: 6, data: new Float32Array(12) }, source: Int32Array.from([0, 1]) };
+    const kept = trainingSet({ ...data, extra: flips }, aux, 'both').data.extra!;
+    expect(Array.from(kept.source)).toEqual([0, 1, ...new Array(7).fill(-1)]);
+    expect(kept.emb.data[2 * 6]).toBe(-5);
   });
 });
 

@@ -63,3 +63,38 @@ function withExtras(base: TrainData, extra: AugmentedRows, keep: Set<number> | n
   emb.set(gatherRows(extra.emb.data, dim, pick), base.emb.count * dim);
   return { images: { count: n, size: base.images.size, data: images }, emb: { count: n, dim, data: emb } };
 }
+
+/**
+ * What the decoders train on when an auxiliary clean folder is given (`--train-on`, the app's
+ * "Train the decoder on"): 'suspect' (no aux; cross-fitted on the scanned folder), 'aux' (one
+ * decoder trained on the auxiliary folder alone, which scores every suspect image) or 'both'
+ * (the cross-fitted decoders train on their folds of the scanned folder plus every auxiliary
+ * image, which is never scored: more clean rows for a data-starved decoder, and held-out folds
+ * still give the power estimate and the stopping rule).
+ */
+export type TrainSource = 'suspect' | 'aux' | 'both';
+
+/** The training data and whether it is cross-fitted, for one training source. */
+export function trainingSet(suspect: TrainData, aux: TrainData | null, source: TrainSource): { data: TrainData; crossFit: boolean } {
+  if (!aux || source === 'suspect') return { data: suspect, crossFit: true };
+  if (source === 'aux') return { data: aux, crossFit: false };
+  const rows: AugmentedRows = { images: aux.images, emb: aux.emb, source: new Int32Array(aux.images.count).fill(-1) };
+  return { data: { ...suspect, extra: suspect.extra ? concatRows(suspect.extra, rows) : rows }, crossFit: true };
+}
+
+function concatRows(a: AugmentedRows, b: AugmentedRows): AugmentedRows {
+  const cat = (x: Float32Array, y: Float32Array) => {
+    const out = new Float32Array(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  const source = new Int32Array(a.source.length + b.source.length);
+  source.set(a.source);
+  source.set(b.source, a.source.length);
+  return {
+    images: { count: a.images.count + b.images.count, size: a.images.size, data: cat(a.images.data, b.images.data) },
+    emb: { count: a.emb.count + b.emb.count, dim: a.emb.dim, data: cat(a.emb.data, b.emb.data) },
+    source,
+  };
+}

@@ -169,6 +169,13 @@ export function defaultEpochsFor(images: number): number {
   return Math.min(40, Math.max(DEFAULT_TRAIN.epochs, Math.round(DEFAULT_TRAIN_SAMPLES / Math.max(1, images))));
 }
 
+/**
+ * With an auxiliary clean folder, what the decoders train on by default (foldData.ts,
+ * TrainSource): 'aux' alone (one decoder), or 'both' (cross-fitted on the scanned folder plus
+ * every auxiliary image). Chosen by measurement: README, Detection, "An auxiliary clean folder".
+ */
+export const DEFAULT_TRAIN_ON: 'aux' | 'both' = 'aux';
+
 /** Default time budget of decoder training in the CLI (training stops at the epoch boundary after it). */
 export const DEFAULT_BUDGET_MINUTES = 8;
 

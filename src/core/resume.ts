@@ -3,6 +3,7 @@
  * the checks that refuse a checkpoint made for another encoder, other images, preset, seed,
  * fold count or image count (its folds would no longer match the rows).
  */
+import type { TrainSource } from './foldData';
 import type { PreprocessOptions, TrainOptions } from './options';
 import { MODEL_PRESETS } from './options';
 import { decoderSetFromBytes, disposeDecoderSet, type DecoderSet, type SetIdentity } from './decoderSet';
@@ -63,9 +64,16 @@ export function resumeSet(
 /** Hash of what the decoders train on and score: every image's path and sha-256, and the preprocessing. */
 type NamedImages = Pick<LoadedImages, 'paths' | 'imageShas'>;
 
-export async function setIdentity(encoderSha: string, pre: PreprocessOptions, suspect: NamedImages, aux: NamedImages | null): Promise<SetIdentity> {
+export async function setIdentity(
+  encoderSha: string,
+  pre: PreprocessOptions,
+  suspect: NamedImages,
+  aux: NamedImages | null,
+  trainOn: TrainSource = aux ? 'aux' : 'suspect',
+): Promise<SetIdentity> {
   const list = (l: NamedImages) => l.paths.map((p, i) => [p, l.imageShas[i]]);
-  const text = JSON.stringify({ pre, suspect: list(suspect), aux: aux ? list(aux) : null });
+  // 'both' is named; the older sources keep the identities their checkpoints were saved with.
+  const text = JSON.stringify({ pre, suspect: list(suspect), aux: aux ? list(aux) : null, ...(aux && trainOn === 'both' ? { trainOn } : {}) });
   return { encoder: encoderSha, images: await sha256Hex(new TextEncoder().encode(text)) };
 }
 

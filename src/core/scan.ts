@@ -7,7 +7,7 @@ import type { PreprocessOptions, ScoreOptions, ThresholdRule, TrainOptions } fro
 import type { Embeddings, Encoder, EncoderInfo, ImageInput, Phase, SkippedFile } from './types';
 import type { EmbeddingStore } from './embedCache';
 import type { TrainData } from './model';
-import { createDecoderSet, decoderSetToBytes, disposeDecoderSet, setLossHistory, trainDecoderSet, type FoldRunner } from './decoderSet';
+import { createDecoderSet, decoderSetToBytes, disposeDecoderSet, setLossHistory, trainDecoderSet, trainingSet, type FoldRunner, type TrainSource } from './decoderSet';
 import { resumeSet, setIdentity } from './resume';
 import { keepCount } from './model/patches';
 import { checkMemory, estimateMemory } from './memory';
@@ -29,8 +29,10 @@ export interface ScanInput {
   /** Resolved preprocessing (see encoder/resolve.ts). */
   pre: PreprocessOptions;
   images: ImageInput[];
-  /** Train the decoder on these instead of the suspect images. */
+  /** An auxiliary clean folder: trained on instead of (trainOn 'aux') or beside (trainOn 'both') the suspect images. */
   aux?: ImageInput[] | null;
+  /** With `aux`: 'aux' (default) or 'both' (foldData.ts, TrainSource). */
+  trainOn?: TrainSource;
   /** Ground truth by image path (1 = poisoned), for metrics and the youden rule. */
   labels?: Map<string, 0 | 1> | null;
   train: TrainOptions;
@@ -71,7 +73,7 @@ export interface ScanResult extends WitnessVerdict {
   rule: ThresholdRule;
   skipped: SkippedFile[];
   auxSkipped: SkippedFile[];
-  trainedOn: 'suspect' | 'aux';
+  trainedOn: TrainSource;
   /** Images in the training set (with cross-fitting each decoder trains on (folds-1)/folds of them). */
   trainImages: number;
   metrics: ScanMetrics | null;
@@ -154,7 +156,8 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
   const aux = input.aux ? await prepare(input.aux, names.aux) : null;
   const emb: Embeddings = suspect.emb;
   const suspectData: TrainData = { images: suspect.batch, emb };
-  const trainData: TrainData = aux ? { images: aux.batch, emb: aux.emb } : suspectData;
+  const trainOn: TrainSource = aux ? (input.trainOn ?? 'aux') : 'suspect';
+  const { data: trainData, crossFit } = trainingSet(suspectData, aux ? { images: aux.batch, emb: aux.emb } : null, trainOn);
   checkStop(hooks);
 
   const dims = { imageSize: rebuild, embDim: emb.dim };
@@ -164,10 +167,9 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
       `note: ${input.score.masks} score masks have no effect here: at score mask ${input.score.scoreMask} no patch of a ${rebuild} px rebuild stays visible, so every mask gives the same rebuild`,
     );
   }
-  // Cross-fitting only applies when the decoders train on the very images they score.
-  const crossFit = aux === null;
+  // Cross-fitting applies whenever the decoders train on the very images they score.
   const decoders = crossFit ? input.train.folds : 1;
-  const identity = await setIdentity(embeddingModelId(encoder.info), pre, suspect, aux);
+  const identity = await setIdentity(embeddingModelId(encoder.info), pre, suspect, aux, trainOn);
   const set = input.resume
     ? resumeSet(input.resume, dims, input.train, { decoders, rows: suspect.paths.length, identity })
     : { ...createDecoderSet(dims, input.train, suspect.paths.length, crossFit), identity };
@@ -205,7 +207,7 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
     const power =
       input.power === false
         ? null
-        : await timed('power', () => decoderPower(set, suspectData, scoreOpts, aux !== null, hooks, input.power || undefined));
+        : await timed('power', () => decoderPower(set, suspectData, scoreOpts, !crossFit, hooks, input.power || undefined));
     if (power?.warning) hooks.onNote?.(`warning: ${power.warning}`);
     // The raw DeDe error comes out of the counterfactual pass's own rebuilds (one pass, not two).
     const ws = await timed('scoring', () => computeWitnesses(set, suspectData, null, scoreOpts, hooks, power?.auroc ?? null));
@@ -235,8 +237,8 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
       rule: input.rule,
       skipped: suspect.skipped,
       auxSkipped: aux?.skipped ?? [],
-      trainedOn: aux ? 'aux' : 'suspect',
-      trainImages: trainData.images.count,
+      trainedOn: trainOn,
+      trainImages: trainData.images.count + (trainData.extra?.images.count ?? 0),
       metrics,
       rebuildCollapse,
       power,

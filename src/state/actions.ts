@@ -84,7 +84,7 @@ export function clearImages(role: ImageRole): void {
   void studio().clearImages(role);
   get().setImageSet(role, null);
   get().setError(role, null);
-  if (role === 'aux' && get().trainOn === 'aux') get().setTrainOn('suspect');
+  if (role === 'aux' && get().trainOn !== 'suspect') get().setTrainOn('suspect');
 }
 
 export async function loadLabelsFile(file: Blob, name: string): Promise<void> {

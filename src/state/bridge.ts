@@ -56,7 +56,7 @@ export function runBlocker(): string | null {
   const s = get();
   if (!s.encoder) return 'Drop an encoder (.onnx or model.json) first.';
   if (!s.suspect) return 'Drop a folder of images first.';
-  if (s.trainOn === 'aux' && !s.aux) return 'Drop the auxiliary folder, or train on the suspect images.';
+  if (s.trainOn !== 'suspect' && !s.aux) return 'Drop the auxiliary folder, or train on the suspect images.';
   if (s.loading) return 'Wait for the files to finish loading.';
   return null;
 }

@@ -10,7 +10,8 @@ import {
   type ThresholdRule,
   type TrainOptions,
 } from '../core/options';
-import type { BackendChoice, ImageRole } from '../worker/protocol';
+import type { BackendChoice } from '../worker/protocol';
+import type { TrainSource } from '../core/foldData';
 import type { StudioState } from './store';
 
 export interface SettingsSlice {
@@ -21,14 +22,14 @@ export interface SettingsSlice {
   score: ScoreOptions;
   rule: ThresholdRule;
   backendChoice: BackendChoice;
-  trainOn: ImageRole;
+  trainOn: TrainSource;
   /** 'user': typed in the form; 'fixed': declared by the model or the demo, overriding the form. */
   setPreprocess(patch: Partial<PreprocessOptions>, by: 'user' | 'fixed'): void;
   setTrain(patch: Partial<TrainOptions>): void;
   setScore(patch: Partial<ScoreOptions>): void;
   setRule(rule: ThresholdRule): void;
   setBackendChoice(choice: BackendChoice): void;
-  setTrainOn(role: ImageRole): void;
+  setTrainOn(source: TrainSource): void;
   resetSettings(): void;
 }
 
@@ -39,7 +40,7 @@ export const settingsDefaults = {
   score: DEFAULT_SCORE,
   rule: DEFAULT_RULE,
   backendChoice: 'auto' as BackendChoice,
-  trainOn: 'suspect' as ImageRole,
+  trainOn: 'suspect' as TrainSource,
 };
 
 export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlice> = (set) => ({

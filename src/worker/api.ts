@@ -128,7 +128,7 @@ export const studioApi = {
     try {
       const suspect = session.filesOf('suspect');
       if (suspect) {
-        const aux = settings.trainOn === 'aux' ? session.filesOf('aux') : null;
+        const aux = settings.trainOn !== 'suspect' ? session.filesOf('aux') : null;
         await saveSession({ settings, meta, encoder: session.encoderFiles, suspect, aux });
       }
       const info = await ensureBackend(settings.backend);

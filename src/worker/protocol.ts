@@ -5,6 +5,7 @@
 import type { WitnessName } from '../core/witnesses';
 import type { PreprocessOptions, ScoreOptions, TrainOptions } from '../core/options';
 import type { DecoderPower } from '../core/power';
+import type { TrainSource } from '../core/foldData';
 import type { EncoderInfo, Progress, SkippedFile } from '../core/types';
 import type { BackendChoice, BackendInfo } from './backend';
 
@@ -44,7 +45,7 @@ export interface RunSettings {
   train: TrainOptions;
   score: ScoreOptions;
   /** Train the decoder on the suspect folder itself or on the auxiliary folder. */
-  trainOn: ImageRole;
+  trainOn: TrainSource;
   backend: BackendChoice;
   /** The encoder output embedded (for a model with several; restored with the session). */
   encoderOutput?: string | null;

@@ -5,7 +5,7 @@
  */
 import { embeddingKey, embeddingModelId } from '../core/embedCache';
 import { resolvePreprocess } from '../core/encoder';
-import { setLossHistory } from '../core/decoderSet';
+import { setLossHistory, trainingSet } from '../core/decoderSet';
 import type { TrainData } from '../core/model';
 import { DEFAULT_RULE, MODEL_PRESETS, type PreprocessOptions } from '../core/options';
 import { computeWitnesses } from '../core/witnesses';
@@ -90,20 +90,23 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
 
   // Refused before any work, in the app's words, when one training step or the targets cannot fit.
   const cfg = MODEL_PRESETS[settings.train.preset];
-  const imageCount = session.checked('suspect').paths.length + (settings.trainOn === 'aux' ? session.checked('aux').paths.length : 0);
+  const imageCount = session.checked('suspect').paths.length + (settings.trainOn !== 'suspect' ? session.checked('aux').paths.length : 0);
   checkMemory(estimateMemory(imageCount, rebuild, cfg, settings.train.batch, settings.train.trainMask), { images: imageCount, size: rebuild, batch: settings.train.batch, patch: cfg.patch }, APP_SETTING_NAMES);
   try {
     emit({ type: 'phase', phase: 'embedding' });
     let t = clock();
     const suspect = await embedSet(ctx, 'suspect', pre, rebuild, hooks);
-    const train = settings.trainOn === 'aux' ? await embedSet(ctx, 'aux', pre, rebuild, hooks) : suspect;
+    const aux = settings.trainOn !== 'suspect' ? await embedSet(ctx, 'aux', pre, rebuild, hooks) : null;
     timings.embedding = clock() - t;
 
     emit({ type: 'phase', phase: 'training' });
     t = clock();
-    const crossFit = train === suspect;
-    const identity = await setIdentity(embeddingModelId(encoder.info), pre, suspect.loaded, crossFit ? null : train.loaded);
-    const outcome = await trainPhase(ctx, settings, pre, train.data, train.loaded.imageShas, crossFit, suspect.data.images.count, identity);
+    // The same training sets as the CLI (core/foldData.ts): suspect, aux alone, or both.
+    const { data: trainData, crossFit } = trainingSet(suspect.data, aux?.data ?? null, settings.trainOn);
+    const identity = await setIdentity(embeddingModelId(encoder.info), pre, suspect.loaded, aux?.loaded ?? null, settings.trainOn);
+    const trainShas =
+      settings.trainOn === 'aux' ? aux!.loaded.imageShas : settings.trainOn === 'both' ? [...suspect.loaded.imageShas, ...aux!.loaded.imageShas] : suspect.loaded.imageShas;
+    const outcome = await trainPhase(ctx, settings, pre, trainData, trainShas, crossFit, suspect.data.images.count, identity);
     resumedFrom = outcome.resumedFrom;
     powerByEpoch = outcome.powerByEpoch;
     timings.training = clock() - t;
@@ -134,9 +137,9 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
       paramCount: set.states[0].model.paramCount(),
       decoders: set.states.length,
       lossHistory: setLossHistory(set),
-      trainImages: train.data.images.count,
+      trainImages: trainData.images.count + (trainData.extra?.images.count ?? 0),
       skipped: suspect.loaded.skipped,
-      auxSkipped: train === suspect ? [] : train.loaded.skipped,
+      auxSkipped: aux ? aux.loaded.skipped : [],
       raw,
       calibrated: ws.calibrated,
       witnesses: ws.witnesses.map(({ name, score, z, fit, tailShare, votes, outvotedBy, lowPower }) => ({ name, score, z, fit, tailShare, votes, outvotedBy: outvotedBy ?? null, lowPower: lowPower ?? null })),

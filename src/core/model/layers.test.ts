@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Adam } from './adam';
-import { gelu, layerNorm, linear } from './layers';
+import { gelu, layerNorm, linear, qkvProjections } from './layers';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -38,6 +38,22 @@ describe('layers', () => {
       expect(ours[i].shape).toEqual(stock[i].shape);
       expect(tf.max(tf.abs(tf.sub(ours[i], stock[i]))).dataSync()[0]).toBeLessThan(1e-5);
     }
+  });
+
+  it('q, k, v from the split weight equal the split product, values and gradients', () => {
+    const x = tf.randomNormal([7, 4], 0, 1, 'float32', 5) as tf.Tensor2D;
+    const w = tf.randomNormal([4, 12], 0, 1, 'float32', 6) as tf.Tensor2D;
+    const ups = [7, 8, 9].map((s) => tf.randomNormal([7, 4], 0, 1, 'float32', s));
+    const loss = (parts: tf.Tensor[]) => tf.addN(parts.map((t, i) => tf.sum(tf.mul(t, ups[i]))));
+    const ours = qkvProjections(x, w);
+    const stock = tf.split(tf.matMul(x, w), 3, 1);
+    for (let i = 0; i < 3; i++) {
+      expect(ours[i].shape).toEqual([7, 4]);
+      expect(tf.max(tf.abs(tf.sub(ours[i], stock[i]))).dataSync()[0]).toBeLessThan(1e-5);
+    }
+    const g = tf.grads((xx, ww) => loss(qkvProjections(xx as tf.Tensor2D, ww as tf.Tensor2D)))([x, w]);
+    const gs = tf.grads((xx, ww) => loss(tf.split(tf.matMul(xx as tf.Tensor2D, ww as tf.Tensor2D), 3, 1)))([x, w]);
+    for (let i = 0; i < 2; i++) expect(tf.max(tf.abs(tf.sub(g[i], gs[i]))).dataSync()[0]).toBeLessThan(1e-5);
   });
 });
 

@@ -64,11 +64,27 @@ export function gelu(x: tf.Tensor): tf.Tensor {
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
 }
 
+/**
+ * q, k and v of x [rows, d] through the fused qkv weight [d, 3d] (torch's layout, kept for the
+ * checkpoints). The weight is split, not the product: splitting the [rows, 3d] product (and
+ * concatenating its gradient) costs tfjs-wasm far more than three [rows, d] x [d, d] products.
+ * `DEDE_QKV=product` (Node, research) splits the product as before, for A/B timing.
+ */
+export function qkvProjections(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D[] {
+  if (qkvSetting() === 'product') return tf.split(matMulFast(x, w), 3, 1) as tf.Tensor2D[];
+  return (tf.split(w, 3, 1) as tf.Tensor2D[]).map((part) => matMulFast(x, part));
+}
+
+function qkvSetting(): string | undefined {
+  const g = globalThis as { process?: { env?: Record<string, string | undefined> } };
+  return g.process?.env?.DEDE_QKV;
+}
+
 /** Multi-head self-attention over x [B, N, D]; heads are folded into the batch axis (rank <= 4). */
 export function attention(x: tf.Tensor3D, qkv: LinearParams, proj: LinearParams, heads: number): tf.Tensor3D {
   const [b, n, d] = x.shape;
   const dh = d / heads;
-  const [q, k, v] = tf.split(linear(x, qkv).reshape([b * n, 3 * d]), 3, 1);
+  const [q, k, v] = qkvProjections(x.reshape([b * n, d]) as tf.Tensor2D, qkv.w);
   const toHeads = (t: tf.Tensor): tf.Tensor3D =>
     t.reshape([b, n, heads, dh]).transpose([0, 2, 1, 3]).reshape([b * heads, n, dh]);
   const scores = tf.matMul(toHeads(tf.mul(q, 1 / Math.sqrt(dh))), toHeads(k), false, true);

@@ -64,7 +64,7 @@ function MemoryLine() {
   } catch {
     return null;
   }
-  const images = suspect.paths.length + (trainOn === 'aux' && aux ? aux.paths.length : 0);
+  const images = suspect.paths.length + (trainOn !== 'suspect' && aux ? aux.paths.length : 0);
   const est = estimateMemory(images, rebuild, cfg, train.batch, train.trainMask);
   const folds = trainOn === 'aux' ? 1 : train.folds;
   const total = runMemoryBytes(est, images, encoder.embDim ?? 512, folds, Math.min(2, folds), train.maxTrainImages);

@@ -2,6 +2,7 @@
 import { MATURE_POWER, MODEL_PRESETS, type PresetName } from '../../core/options';
 import { useStudio } from '../../state/store';
 import type { BackendChoice } from '../../worker/protocol';
+import type { TrainSource } from '../../core/foldData';
 import { NumberField } from '../NumberField/NumberField';
 
 const BACKENDS: { value: BackendChoice; label: string }[] = [
@@ -58,10 +59,13 @@ export function RunSettings({ busy }: { busy: boolean }) {
       <NumberField id="run-masks" label="Masks per score" value={score.masks} min={1} max={64} disabled={busy} onChange={(masks) => setScore({ masks })} />
       <div className="field">
         <label htmlFor="run-train-on">Train the decoder on</label>
-        <select id="run-train-on" value={trainOn} disabled={busy} onChange={(e) => setTrainOn(e.currentTarget.value as 'suspect' | 'aux')}>
+        <select id="run-train-on" value={trainOn} disabled={busy} onChange={(e) => setTrainOn(e.currentTarget.value as TrainSource)}>
           <option value="suspect">The suspect images</option>
+          <option value="both" disabled={!hasAux} title="The cross-fitted decoders train on their folds of the suspect images plus every auxiliary image (never scored)">
+            The suspect images and the auxiliary folder{hasAux ? '' : ' (drop one first)'}
+          </option>
           <option value="aux" disabled={!hasAux}>
-            The auxiliary folder{hasAux ? '' : ' (drop one first)'}
+            The auxiliary folder alone{hasAux ? '' : ' (drop one first)'}
           </option>
         </select>
       </div>
