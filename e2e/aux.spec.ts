@@ -27,6 +27,8 @@ test('trains the cross-fitted decoders on the suspect images and a dropped auxil
   await page.getByText('Optional: auxiliary folder, labels').click();
   await page.getByLabel('Auxiliary folder').setInputFiles(AUX);
   await expect(page.getByText(`${AUX_COUNT.toLocaleString('en-US')} images`)).toBeVisible({ timeout: 60_000 });
+  // A dropped folder is used as the CLI's --aux is (DEFAULT_TRAIN_ON: the auxiliary folder alone).
+  await expect(trainOn).toHaveValue('aux');
   await trainOn.selectOption('both');
   // Cross-fitting stays on (the folds and the stopping rule apply), unlike "auxiliary folder alone".
   await expect(page.getByLabel('Cross-fit folds')).toBeEnabled();

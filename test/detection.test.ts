@@ -20,8 +20,13 @@
  *   - the folder-level call (verdict.ts folderEvidence) says "excess" on every backdoored
  *     folder and never on a folder without a backdoor;
  *   - the DRUPE-style folder at 5% poisoned (900 clean + 50 triggered, as scripts/research/
- *     poison-rate.py picks them): there the default 'excess' combination keeps the verdict with
- *     the look-alike witness, where 'heaviest' handed it to DeDe's on a tail 0.1 point heavier.
+ *     poison-rate.py picks them): there the default combination ('join', like 'excess' before it) keeps the verdict with
+ *     the look-alike witness, where 'heaviest' handed it to DeDe's on a tail 0.1 point heavier;
+ *   - the DRUPE-style pair again with an auxiliary clean folder (`--aux fixtures/aux-images`,
+ *     stop 22: one decoder trained on those 500 clean images alone, the default with --aux):
+ *     DeDe's decoder must mature (held-out power >= 0.85, so it votes), its witness rank far
+ *     better than without (0.941 against 0.719 measured) and join the verdict, and the control
+ *     must stay quiet.
  * The scans run two at a time, each training its folds in one thread (tfjs-wasm uses one core),
  * to keep CI short.
  */
@@ -69,7 +74,11 @@ interface Case {
   extra?: string[];
 }
 
+const AUX = path.join(FIX, 'aux-images');
+
 const CASES: Case[] = [
+  { name: 'drupe-aux', encoder: path.join(DRUPE, 'encoder.onnx'), images: path.join(DRUPE, 'images'), labels: path.join(DRUPE, 'labels.csv'), extra: ['--aux', AUX] },
+  { name: 'drupe-aux-control', encoder: CLEAN_ENCODER, images: path.join(DRUPE, 'images'), labels: path.join(DRUPE, 'labels.csv'), extra: ['--aux', AUX] },
   { name: 'patch', encoder: path.join(PATCH, 'encoder.onnx'), images: path.join(PATCH, 'images'), labels: path.join(PATCH, 'labels.csv'), report: true },
   { name: 'patch-control', encoder: CLEAN_ENCODER, images: path.join(PATCH, 'images'), labels: path.join(PATCH, 'labels.csv') },
   { name: 'blended', encoder: path.join(FIX, 'blended', 'encoder.onnx'), images: path.join(FIX, 'blended', 'images'), labels: path.join(FIX, 'blended', 'labels.csv') },
@@ -82,10 +91,10 @@ const CASES: Case[] = [
   { name: 'emoji', encoder: path.join(EMOJI, 'encoder.onnx'), images: path.join(EMOJI, 'images'), labels: path.join(EMOJI, 'labels.csv') },
   { name: 'emoji-control', encoder: path.join(EMOJI, 'clean-encoder.onnx'), images: path.join(EMOJI, 'images'), labels: path.join(EMOJI, 'labels.csv') },
 ];
-const BACKDOORED = ['patch', 'blended', 'drupe', 'drupe-5pct', 'ctrl', 'emoji'];
-const CONTROLS = ['clean-folder', 'patch-control', 'blended-control', 'drupe-control', 'ctrl-control', 'emoji-control'];
+const BACKDOORED = ['patch', 'blended', 'drupe', 'drupe-5pct', 'drupe-aux', 'ctrl', 'emoji'];
+const CONTROLS = ['clean-folder', 'patch-control', 'blended-control', 'drupe-control', 'drupe-aux-control', 'ctrl-control', 'emoji-control'];
 
-if (existsSync(path.join(DRUPE, 'labels.csv'))) CASES.splice(7, 0, { name: 'drupe-5pct', encoder: path.join(DRUPE, 'encoder.onnx'), ...fewerPoisoned(DRUPE, 50) });
+if (existsSync(path.join(DRUPE, 'labels.csv'))) CASES.splice(9, 0, { name: 'drupe-5pct', encoder: path.join(DRUPE, 'encoder.onnx'), ...fewerPoisoned(DRUPE, 50) });
 const haveAll = CASES.every((c) => existsSync(c.encoder) && existsSync(c.images));
 const REAL_SCAN_MS = 40 * 60_000;
 
@@ -224,10 +233,34 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
     const s = summaries.get('drupe-5pct');
     expect(s.counts.images).toBe(950);
     expect(s.metrics.poisoned).toBe(50);
-    expect(s.settings.score.combine).toBe('excess');
+    // 'join' (default since stop 22) gives the same here: DeDe's excess (0.4 points) is under half look-alike's (2.1).
+    expect(s.settings.score.combine).toBe('join');
     expect(witness(s, 'lookalike').votes).toBe(true);
     expect(s.metrics.auroc).toBeGreaterThanOrEqual(0.95);
     expect(witness(s, 'density').auroc).toBeLessThan(0.75);
+  });
+
+  it("with an auxiliary clean folder DeDe's own witness ranks DRUPE-style at >= 0.9 and joins the verdict; its control stays quiet", () => {
+    // Measured (seed 0): one decoder, 24 epochs on the 500 clean images, power 0.871; DeDe 0.941 (7.9% above
+    // z(1%)) against 0.719 without the folder (power 0.837, not voting); with look-alike (0.972) under 'join'
+    // the verdict is 0.982. Control: DeDe 0.524 (0.5% above z(1%)), 1.0% flagged.
+    const s = summaries.get('drupe-aux');
+    const plain = summaries.get('drupe');
+    const control = summaries.get('drupe-aux-control');
+    expect(s.settings.train.trainedOn).toBe('aux');
+    expect(s.settings.decoder.decoders).toBe(1);
+    expect(s.counts.trainImages).toBe(500);
+    expect(s.power.auroc).toBeGreaterThanOrEqual(MATURE_POWER);
+    expect(witness(s, 'dede').lowPower).toBeNull();
+    expect(witness(s, 'dede').votes).toBe(true);
+    expect(witness(s, 'lookalike').votes).toBe(true);
+    expect(witness(s, 'dede').auroc).toBeGreaterThanOrEqual(0.9);
+    expect(witness(s, 'dede').auroc).toBeGreaterThan(witness(plain, 'dede').auroc + 0.1);
+    expect(witness(s, 'dede').auroc).toBeGreaterThan(witness(control, 'dede').auroc + 0.3);
+    // The two witnesses together rank better than the look-alike one alone did.
+    expect(s.metrics.auroc).toBeGreaterThan(plain.metrics.auroc);
+    expect(witness(control, 'dede').tailShare).toBeLessThan(0.02);
+    expect(control.metrics.auroc).toBeLessThan(0.7);
   });
 
   it('finds the CTRL-style backdoor no default was tuned on, with DeDe far above its control', () => {

@@ -13,10 +13,12 @@ import { computeWitnesses } from '../../src/core/witnesses';
 import { robustZ } from '../../src/core/calibrate';
 import { pickThreshold } from '../../src/core/threshold';
 import { fixtureData } from './fixture-data';
+import { decoderPower } from '../../src/core/power';
 import { ThreadFoldRunner, foldSlots } from '../../src/cli/foldRunner';
 import type { TrainData } from '../../src/core/model';
 
 const [encPath, root, labelsPath, auxRoot, epochsArg = '4,8,12', modes = 'none,add'] = process.argv.slice(2);
+// DEDE_THREADS=1: one thread (two runs side by side); DEDE_TRAIN='{"seed":1}' merges into the training defaults.
 const checkpoints = epochsArg.split(',').map(Number);
 const fx = await fixtureData(root, labelsPath, encPath);
 const aux = await fixtureData(auxRoot, 'none', encPath);
@@ -31,9 +33,10 @@ const flaggedShare = (s: Float32Array) => {
 for (const mode of modes.split(',')) {
   const data: TrainData =
     mode === 'add' ? { ...base, extra: { images: aux.images, emb: aux.emb!, source: new Int32Array(aux.images.count).fill(-1) } } : base;
-  const train = { ...DEFAULT_TRAIN, epochs: Math.max(...checkpoints) };
+  const train = { ...DEFAULT_TRAIN, ...JSON.parse(process.env.DEDE_TRAIN ?? '{}'), epochs: Math.max(...checkpoints) };
   const set = createDecoderSet({ imageSize: fx.images.size, embDim: fx.emb!.dim }, train, fx.images.count, true);
-  const runner = foldSlots(train.folds) > 0 ? new ThreadFoldRunner(foldSlots(train.folds)) : null;
+  const threads = Number(process.env.DEDE_THREADS ?? foldSlots(train.folds));
+  const runner = threads > 0 ? new ThreadFoldRunner(threads) : null;
   const started = performance.now();
   for (const epochs of checkpoints) {
     await trainDecoderSet(set, data, { ...train, epochs }, { runner });
@@ -41,7 +44,8 @@ for (const mode of modes.split(',')) {
     const raw = await scoreWithSet(set, base, opts);
     const w = await computeWitnesses(set, base, raw, { ...opts, witnesses: ['dede'] });
     const s = w.witnesses[0].score;
-    console.log(JSON.stringify({ mode, auxImages: mode === 'add' ? aux.images.count : 0, epochs, seconds: round((performance.now() - started) / 1000), raw: round(auroc(raw, labels)), cf: round(auroc(s, labels)), cfTpr5: round(tprAtFpr(s, labels, 0.05)), flagged: flaggedShare(s) }));
+    const power = (await decoderPower(set, base, opts, true))?.auroc ?? null;
+    console.log(JSON.stringify({ mode, auxImages: mode === 'add' ? aux.images.count : 0, epochs, seconds: round((performance.now() - started) / 1000), raw: round(auroc(raw, labels)), cf: round(auroc(s, labels)), power: power === null ? null : round(power), cfTpr5: round(tprAtFpr(s, labels, 0.05)), flagged: flaggedShare(s) }));
   }
   disposeDecoderSet(set);
   await runner?.close();

@@ -16,9 +16,12 @@ instead of the one with the heaviest tail. Variants: `a/m` splits alpha over the
 `tail>=q max` keeps only the voters whose tail share is at least q x the heaviest one's (q = 1:
 the one witness with the heaviest tail, ties to the first listed, as the default); `sum` is
 Stouffer's z over the voters (sum / sqrt(k)) instead of their max. DeDe's
-power gate (witnesses.ts) is not modelled: use scans whose decoder power is >= 0.7. Needs numpy only.
+power gate (witnesses.ts) is modelled from <root>/<case>/summary.json: DeDe does not vote when
+the held-out power there is below MATURE_POWER (0.85). `excess+` (stop 22): the excess speaker,
+joined by every other voter whose excess is positive and at least half the speaker's; the
+verdict is the max z over them. Needs numpy only.
 """
-import csv, itertools, math, os, sys
+import csv, itertools, json, math, os, sys
 import numpy as np
 
 # auroc and rz (robust z of the log, as calibrate.ts) are score-lab.py's.
@@ -54,8 +57,13 @@ if os.environ.get('NULL_TAIL'):
     NULL_TAIL.update({k: float(v) for k, v in (x.split(':') for x in os.environ['NULL_TAIL'].split(','))})
 
 
+MATURE_POWER = 0.85
+
+
 def load(root, case, labels):
     rows = list(csv.DictReader(open(f'{root}/{case}/scores.csv')))
+    summary = f'{root}/{case}/summary.json'
+    power = json.load(open(summary))['power']['auroc'] if os.path.exists(summary) else None
     files = [r['file'] for r in rows]
     z = {}
     for w in ('dede', 'density', 'lookalike'):
@@ -64,6 +72,8 @@ def load(root, case, labels):
         v = np.array([float(r[w]) for r in rows])
         # rz takes the log itself: density's scale is log(2 / (1 - similarity)), the others' log(score)
         z[w] = rz(2 / np.maximum(1 - v, 1e-6) if w == 'density' else v)
+    if power is not None and power < MATURE_POWER:
+        z.pop('dede', None)  # an immature decoder's witness does not vote (witnesses.ts)
     y = None
     if labels != 'none':
         lab = {r['file']: r['poisoned'] in ('1', 'true') for r in csv.DictReader(open(labels))}
@@ -79,11 +89,11 @@ def main():
     names = ('dede', 'density', 'lookalike')
     subsets = [s for r in (1, 2, 3) for s in itertools.combinations(names, r)]
     print('policy'.ljust(34) + ''.join(c.ljust(24) for c, _ in cases))
-    for alpha_total, split, keep, how in ((0.005, False, 0.0, 'max'), (0.005, True, 0.0, 'max'), (0.005, False, 1.0, 'max'), (0.005, False, 0.5, 'max'), (0.005, False, 0.0, 'sum'), (0.005, False, 1.0, 'excess')):
+    for alpha_total, split, keep, how in ((0.005, False, 0.0, 'max'), (0.005, True, 0.0, 'max'), (0.005, False, 1.0, 'max'), (0.005, False, 0.5, 'max'), (0.005, False, 0.0, 'sum'), (0.005, False, 1.0, 'excess'), (0.005, False, 0.5, 'excess+')):
         for sub in subsets:
             if (keep or how == 'sum') and len(sub) == 1:
                 continue
-            label = '+'.join(sub) + (' a/m' if split else '') + (f' tail>={keep:g}max' if keep and how != 'excess' else '') + (f' {how}' if how != 'max' else '')
+            label = '+'.join(sub) + (' a/m' if split else '') + (f' tail>={keep:g}max' if keep and how not in ('excess', 'excess+') else '') + (f' {how}' if how != 'max' else '')
             cells = []
             for c, _ in cases:
                 z, y = data[c]
@@ -95,6 +105,10 @@ def main():
                 votes = [w for w in ws if share[w] >= 0.01] or ws
                 if how == 'excess':  # the voter with the most tail beyond its own null speaks
                     votes = [max(votes, key=lambda w: share[w] - NULL_TAIL[w])]
+                elif how == 'excess+':  # ... joined by voters with a positive excess >= keep x the speaker's
+                    ex = {w: share[w] - NULL_TAIL[w] for w in votes}
+                    top = max(votes, key=lambda w: ex[w])
+                    votes = [top] + [w for w in votes if w != top and ex[w] > 0 and ex[w] >= keep * ex[top]]
                 elif keep:  # only the witnesses whose tail share is within `keep` of the heaviest
                     top = max(share[w] for w in votes)
                     votes = [w for w in votes if share[w] >= keep * top]
@@ -103,7 +117,7 @@ def main():
                 a = alpha_total / len(votes) if split else alpha_total
                 # 'sum': Stouffer's z, sum / sqrt(k): standard normal again when the voters' z are
                 # independent standard normals, so z(alpha) keeps its false-alarm rate on a bulk.
-                comb = np.max([z[w] for w in votes], 0) if how in ('max', 'excess') else np.sum([z[w] for w in votes], 0) / np.sqrt(len(votes))
+                comb = np.max([z[w] for w in votes], 0) if how in ('max', 'excess', 'excess+') else np.sum([z[w] for w in votes], 0) / np.sqrt(len(votes))
                 fl = (comb > ztail(a)).mean()
                 au = auroc(comb, y) if y is not None else None
                 t = tpr_at(comb, y) if y is not None else None

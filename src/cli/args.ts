@@ -236,7 +236,7 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     masks: intArg('masks', str('masks'), 1) ?? baseScore.masks,
     draws: intArg('draws', str('draws'), 1) ?? baseScore.draws,
     statistic: oneOf<ScoreOptions['statistic']>('statistic', str('statistic'), ['min', 'mean']) ?? baseScore.statistic,
-    combine: oneOf<ScoreOptions['combine']>('combine', str('combine'), ['excess', 'heaviest', 'max']) ?? baseScore.combine,
+    combine: oneOf<ScoreOptions['combine']>('combine', str('combine'), ['join', 'excess', 'heaviest', 'max']) ?? baseScore.combine,
   };
 
   const calibrated = !(score.kind === 'raw' && score.witnesses.length === 1);

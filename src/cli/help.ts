@@ -83,10 +83,11 @@ Scoring and verdict:
                          20th-nearest embedding; lookalike = pixel distance (each image's mean
                          removed) to the 100 embedding-nearest images / to the 200 pixel-nearest;
                          the score column is then the z of the witness that speaks (--combine)
-  --combine excess|heaviest|max
+  --combine join|excess|heaviest|max
                          how voting witnesses make the verdict (default ${DEFAULT_SCORE.combine}): excess =
                          only the witness whose upper tail most exceeds what it showed on
-                         folders without poison speaks; max = the
+                         folders without poison speaks; join = that one and every witness
+                         with at least half its excess (the largest z); max = the
                          largest z over every witness with an excess tail; heaviest = only the
                          witness with the most images in its upper tail speaks
   --checkpoint <file>    save the decoder after each epoch; resume from it if it exists

@@ -197,7 +197,8 @@ export interface ScoreOptions {
   witnesses: WitnessName[];
   /**
    * How the voting witnesses make the verdict (witnesses.ts): 'max' = the largest z over every
-   * witness that passes the tail gate; 'excess' = only the one among them whose tail exceeds
+   * witness that passes the tail gate; 'join' = the 'excess' one, joined by every other voter
+   * whose own excess is positive and at least half its (the largest z over them); 'excess' = only the one among them whose tail exceeds
    * what it showed on folders without poison (witnesses.ts NULL_TAIL) by the most; 'heaviest' =
    * only the one among them with the heaviest
    * upper tail (the most excess of suspicious images) speaks.
@@ -252,7 +253,7 @@ export const DEFAULT_SCORE: ScoreOptions = {
   draws: 16,
   statistic: 'min',
   witnesses: ['dede', 'density', 'lookalike'],
-  combine: 'excess',
+  combine: 'join',
 };
 
 /** The authors' scoring: raw sum of squared error, DeDe alone. */

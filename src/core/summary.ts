@@ -68,7 +68,9 @@ export function scanSummary(r: ScanResult) {
     verdict: {
       score: !r.calibrated
         ? 'raw DeDe error (sum of squared error)'
-        : r.score.combine === 'excess'
+        : r.score.combine === 'join'
+          ? 'max calibrated z over the voting witness whose upper tail most exceeds its measured clean tail and every voter with at least half its excess'
+          : r.score.combine === 'excess'
           ? 'calibrated z of the voting witness whose upper tail most exceeds its measured clean tail'
           : r.score.combine === 'heaviest'
           ? 'calibrated z of the voting witness with the heaviest upper tail'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NULL_TAIL, TAIL_GATE_ALPHA, gateWitnesses, maxZ, notVotingReason, tailExcess, type Witness } from './witnesses';
+import { JOIN_SHARE, NULL_TAIL, TAIL_GATE_ALPHA, gateWitnesses, maxZ, notVotingReason, tailExcess, type Witness } from './witnesses';
 import { EXCESS_MARGIN, evidenceSentence, falseAlarmSentence, folderEvidence, witnessVerdict } from './verdict';
 import { tailZ } from './calibrate';
 
@@ -81,6 +81,37 @@ describe('the tail gate', () => {
     expect(notVotingReason(dede)).toBe('not voting: Look-alike neighbours has the larger excess upper tail (this one: 6.0% of images above z(1%); folders without poison: up to 5.2%)');
     gateWitnesses([dede, lookalike], 'heaviest');
     expect([dede.votes, lookalike.votes]).toEqual([true, false]);
+  });
+
+  it("combine 'join': the excess speaker, joined by voters with a positive excess of at least half its", () => {
+    // As with an auxiliary clean folder on DRUPE-style: DeDe 8% (excess 2.8), look-alike 8% (4.6).
+    const dede = w('dede', bulk.map((v, i) => (i < 16 ? 4 : v)));
+    const lookalike = w('lookalike', bulk.map((v, i) => (i >= 184 ? 3 : v)));
+    const density = w('density', bulk.map((v, i) => (i >= 100 && i < 109 ? 3.5 : v))); // 4.5%: excess 0.2, votes
+    expect(tailExcess(dede)).toBeCloseTo(0.08 - NULL_TAIL.dede, 9);
+    expect(tailExcess(lookalike)).toBeCloseTo(0.08 - NULL_TAIL.lookalike, 9);
+    expect(tailExcess(density)).toBeCloseTo(0.045 - NULL_TAIL.density, 9);
+    expect(tailExcess(dede)).toBeGreaterThanOrEqual(JOIN_SHARE * tailExcess(lookalike));
+    gateWitnesses([dede, density, lookalike], 'join');
+    expect([dede.votes, density.votes, lookalike.votes]).toEqual([true, false, true]);
+    expect(density.outvotedBy).toBe('lookalike');
+    expect(dede.outvotedBy).toBeNull();
+    // the combined score is the larger z of the two speakers, image by image
+    const combined = maxZ([dede, lookalike]);
+    expect(combined[0]).toBe(dede.z[0]);
+    expect(combined[199]).toBe(lookalike.z[199]);
+    // 'excess' keeps the speaker alone
+    gateWitnesses([dede, density, lookalike], 'excess');
+    expect([dede.votes, density.votes, lookalike.votes]).toEqual([false, false, true]);
+    // below half the speaker's excess a voter stays out: DeDe at 6% (0.8 of look-alike's 4.6)
+    const weak = w('dede', bulk.map((v, i) => (i < 12 ? 4 : v)));
+    gateWitnesses([weak, lookalike], 'join');
+    expect([weak.votes, lookalike.votes]).toEqual([false, true]);
+    // without poison no witness has a positive excess, so one speaks, as under 'excess'
+    const quietA = w('lookalike', bulk.map((v, i) => (i >= 194 ? 3 : v))); // 3%: under its 3.4%
+    const quietB = w('density', bulk.map((v, i) => (i < 8 ? 3.5 : v))); // 4%: under its 4.3%
+    gateWitnesses([quietA, quietB], 'join');
+    expect([quietA.votes, quietB.votes].filter(Boolean)).toHaveLength(1);
   });
 
   it('a DeDe witness whose decoder power is below MATURE_POWER does not vote, even with the heaviest tail', () => {

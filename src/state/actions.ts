@@ -5,7 +5,7 @@
  */
 import { proxy } from 'comlink';
 import { parseLabels } from '../core/csv';
-import type { PreprocessOptions } from '../core/options';
+import { DEFAULT_TRAIN_ON, type PreprocessOptions } from '../core/options';
 import type { EncoderInfo, Progress } from '../core/types';
 import type { FileRef, ImageRole } from '../worker/protocol';
 import { messageOf } from './messages';
@@ -71,6 +71,8 @@ export async function loadImageFiles(role: ImageRole, refs: FileRef[], source: s
     const report = await studio().loadImages(role, null, loadingProgress('Reading images'));
     get().setImageSet(role, { source, paths: report.paths, skipped: report.skipped });
     if (role === 'suspect') get().clearResults();
+    // A dropped auxiliary folder is used as the CLI's --aux is: DEFAULT_TRAIN_ON, changeable in Run settings.
+    if (role === 'aux' && get().trainOn === 'suspect') get().setTrainOn(DEFAULT_TRAIN_ON);
   } catch (err) {
     get().setImageSet(role, null);
     get().setError(role, messageOf(err));

@@ -67,12 +67,13 @@ export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlic
  * no control sets the witness list, so a version-1 state's list is the old default and is
  * dropped (the new default applies through the store's merge). 3: the default combination
  * became 'excess'; no control sets it either, so an older state's `combine` is dropped too.
+ * 4: the default combination became 'join' (stop 22), dropped the same way.
  */
-export const SETTINGS_VERSION = 3;
+export const SETTINGS_VERSION = 4;
 
 export function migrateSettings(persisted: unknown, version: number): unknown {
   const p = (persisted ?? {}) as { score?: Record<string, unknown> };
-  if (version < 3 && p.score) {
+  if (version < 4 && p.score) {
     const { combine: _oldCombine, ...rest } = p.score;
     const { witnesses: _oldList, ...older } = rest;
     return { ...p, score: version < 2 ? older : rest };

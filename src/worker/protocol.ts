@@ -119,7 +119,7 @@ export interface RunWitness {
   /** Share above z(0.01) and whether it votes (core/witnesses.ts tail gate). */
   tailShare: number;
   votes: boolean;
-  /** The witness that took this one's vote (combine: 'excess' or 'heaviest'), else null. */
+  /** The witness that took this one's vote (combine: 'join', 'excess' or 'heaviest'), else null. */
   outvotedBy: WitnessName | null;
   /** DeDe only: the decoder power when below the vote's minimum, else null. */
   lowPower: number | null;

@@ -79,8 +79,8 @@ export function InputsPanel({ busy }: { busy: boolean }) {
         <summary>Optional: auxiliary folder, labels</summary>
         <DropZone
           label="Auxiliary folder"
-          title="Auxiliary images (train the decoder on these)"
-          hint="A clean folder, possibly out of distribution. Without it the decoder trains on the suspect images."
+          title="Auxiliary clean images (the decoder trains on these)"
+          hint="A folder you know to be clean, of the same kind as the suspect images. DeDe's decoder then learns what clean images look like from it (alone, or beside the suspect images: Run settings) and ranks triggered images far better. Without it the decoder trains on the suspect images."
           directory
           disabled={busy}
           error={errors.aux}
