@@ -153,6 +153,12 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
     for (const c of CASES) {
       const s = summaries.get(c.name);
       const t = s.settings.train;
+      if (t.trainedOn === 'aux') {
+        // One decoder on the auxiliary folder: no held-out folds, so no rule; all planned epochs.
+        expect(t.powerByEpoch, c.name).toBeNull();
+        expect(t.epochsTrained, c.name).toBe(t.epochs);
+        continue;
+      }
       const history: { epoch: number; power: number }[] = t.powerByEpoch;
       // The rule checked every epoch, the last check is the decoders the scan scored with.
       expect(history.map((h) => h.epoch), c.name).toEqual(Array.from({ length: t.epochsTrained }, (_, i) => i + 1));
@@ -264,8 +270,8 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
   });
 
   it('finds the CTRL-style backdoor no default was tuned on, with DeDe far above its control', () => {
-    // Measured once (seed 0): verdict 0.943 (look-alike), DeDe 0.819 at 15 epochs, power 0.836, so not voting
-    // (0.832 at the fixed 12 epochs of stops 18-20; control 0.599), neighbours 0.316.
+    // Measured (seed 0): verdict 0.943 (look-alike), DeDe 0.832 at 12 epochs, power 0.826, so not voting
+    // (control 0.575), neighbours 0.316. With --aux fixtures/aux-images (README): DeDe 0.956, verdict 0.970.
     // The bar is below the 0.95 on purpose: this fixture measures, it was not met by tuning.
     const s = summaries.get('ctrl');
     const control = summaries.get('ctrl-control');
@@ -278,7 +284,7 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
   });
 
   it('finds the DRUPE-style backdoor in colour emoji, a domain no default was tuned on', () => {
-    // Measured (seed 0): verdict 0.969 (look-alike), neighbours 0.578, DeDe 0.709 (15 epochs, power 0.793: not
+    // Measured (seed 0): verdict 0.969 (look-alike), neighbours 0.578, DeDe 0.682 (12 epochs, power 0.768: not
     // voting); control 0.502 with 3.5% flagged.
     const s = summaries.get('emoji');
     const control = summaries.get('emoji-control');
