@@ -29,14 +29,19 @@ test('trains the cross-fitted decoders on the suspect images and a dropped auxil
   await expect(page.getByText(`${AUX_COUNT.toLocaleString('en-US')} images`)).toBeVisible({ timeout: 60_000 });
   // A dropped folder is used as the CLI's --aux is (DEFAULT_TRAIN_ON: the auxiliary folder alone).
   await expect(trainOn).toHaveValue('aux');
+  // Epochs are planned as dede scan plans them: 12,000 samples over the rows an epoch trains.
+  await expect(page.getByLabel('Epochs from the folder size')).toBeChecked();
+  await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('24');
   await trainOn.selectOption('both');
+  await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('12');
   // Cross-fitting stays on (the folds and the stopping rule apply), unlike "auxiliary folder alone".
   await expect(page.getByLabel('Cross-fit folds')).toBeEnabled();
   await expect(page.getByLabel('Stop once the decoder is mature (power 0.85)')).toBeEnabled();
   await trainOn.selectOption('aux');
   await expect(page.getByLabel('Cross-fit folds')).toBeDisabled();
   await trainOn.selectOption('both');
-  await page.getByLabel('Epochs').fill(String(E2E_EPOCHS));
+  await page.getByLabel('Epochs', { exact: true }).fill(String(E2E_EPOCHS));
+  await expect(page.getByLabel('Epochs from the folder size')).not.toBeChecked();
   await page.getByLabel('Stop once the decoder is mature (power 0.85)').uncheck();
   // The memory estimate counts the auxiliary images too.
   await expect(page.getByTestId('memory-estimate')).toContainText(`${(MANIFEST.images.length + AUX_COUNT).toLocaleString('en-US')} x 32 px`);

@@ -47,7 +47,7 @@ test('the demo shows a detection within 60 s of the click (pre-trained decoders)
   await shot(page, '05-results');
 
   // "Train again" forgets them and trains from scratch, live (shortened for the suite).
-  await page.getByLabel('Epochs').fill(String(E2E_EPOCHS));
+  await page.getByLabel('Epochs', { exact: true }).fill(String(E2E_EPOCHS));
   await page.getByLabel('Stop once the decoder is mature (power 0.85)').uncheck();
   await page.getByRole('button', { name: 'Train again' }).click();
   await waitForPhase(page, 'training', 120_000);

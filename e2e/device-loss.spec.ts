@@ -22,7 +22,7 @@ test('a lost WebGPU device falls back to wasm from the last checkpoint, with a n
   await page.getByLabel('Images').setInputFiles(folder);
   await expect(page.getByText('16 images')).toBeVisible();
   await page.getByLabel('Backend').selectOption('webgpu');
-  await page.getByLabel('Epochs').fill('2');
+  await page.getByLabel('Epochs', { exact: true }).fill('2');
   await page.getByLabel('Stop once the decoder is mature (power 0.85)').uncheck();
   await page.getByRole('button', { name: 'Run', exact: true }).click();
   await waitForPhase(page, 'training');

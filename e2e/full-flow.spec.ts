@@ -32,7 +32,7 @@ test('full flow: files in, train with pause/resume, threshold, export CSV with A
   await page.getByLabel('Std').fill(MANIFEST.preprocess.std.join(','));
   await expect(page.getByLabel('Normalisation')).toHaveValue('cifar10');
   await expect(page.getByLabel('Preview of the model input').getByRole('img').first()).toBeVisible();
-  await page.getByLabel('Epochs').fill(String(AUROC_EPOCHS));
+  await page.getByLabel('Epochs', { exact: true }).fill(String(AUROC_EPOCHS));
   // One decoder on all images reaches the AUROC in the fewest epochs (cross-fitting halves each decoder's data).
   await page.getByLabel('Cross-fit folds').fill('1');
   await shot(page, '10-inputs-ready');

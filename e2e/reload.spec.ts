@@ -18,7 +18,7 @@ test('reload during training restores the inputs and continues from the last epo
   await page.getByLabel('Images').setInputFiles(folder);
   await expect(page.getByText('48 images')).toBeVisible();
   await page.getByLabel('Batch').fill('16');
-  await page.getByLabel('Epochs').fill('4');
+  await page.getByLabel('Epochs', { exact: true }).fill('4');
   // Exactly 4 epochs: the stopping rule, on by default, could end training earlier.
   await page.getByLabel('Stop once the decoder is mature (power 0.85)').uncheck();
   await page.getByRole('button', { name: 'Run', exact: true }).click();
@@ -29,7 +29,7 @@ test('reload during training restores the inputs and continues from the last epo
 
   await expect(page.getByRole('status').filter({ hasText: 'Restored the run interrupted at epoch' })).toBeVisible({ timeout: 60_000 });
   await expect(page.getByText('48 images')).toBeVisible();
-  await expect(page.getByLabel('Epochs')).toHaveValue('4');
+  await expect(page.getByLabel('Epochs', { exact: true })).toHaveValue('4');
   await expect(page.getByLabel('Stop once the decoder is mature (power 0.85)')).not.toBeChecked();
   await shot(page, '40-restored');
   await page.getByRole('button', { name: 'Run', exact: true }).click();

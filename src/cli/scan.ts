@@ -9,7 +9,7 @@ import path from 'node:path';
 import { loadEncoder, resolvePreprocess } from '../core/encoder';
 import { MemoryEmbeddingStore, type EmbeddingStore } from '../core/embedCache';
 import { initWebp } from '../core/image/webp';
-import { MODEL_PRESETS, defaultEpochsFor, formatRule } from '../core/options';
+import { MODEL_PRESETS, formatRule, plannedEpochs } from '../core/options';
 import { runScan } from '../core/scan';
 import { scanSummary } from '../core/summary';
 import { parseLabels, scoresToCsv, witnessColumns } from '../core/csv';
@@ -73,11 +73,11 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
         throw new InputError(`${flag} ${dir} holds no readable file (${found.unreadable.length} skipped; ${first.path}: ${first.reason}): give a folder of images`);
       }
     }
-    if (!args.epochsGiven && args.train.preset !== 'paper') {
+    if (!args.epochsGiven) {
       // The sample budget counts the rows one epoch trains: 'both' plans as for the scanned folder
-      // alone (the stopping rule ends it once the decoders are mature).
-      const trainFiles = (aux && args.trainOn === 'aux' ? aux : suspect).files.length;
-      args = { ...args, train: { ...args.train, epochs: defaultEpochsFor(Math.min(trainFiles, args.train.maxTrainImages ?? trainFiles)) } };
+      // alone (the stopping rule ends it once the decoders are mature). The app plans the same.
+      const epochs = plannedEpochs(args.train, aux ? args.trainOn : 'suspect', suspect.files.length, aux?.files.length ?? 0);
+      args = { ...args, train: { ...args.train, epochs } };
     }
     const resume = args.checkpoint && existsSync(args.checkpoint) ? new Uint8Array(await readFile(args.checkpoint)) : null;
 

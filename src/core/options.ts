@@ -170,6 +170,18 @@ export function defaultEpochsFor(images: number): number {
 }
 
 /**
+ * The epochs a run plans when none were given, the same in the CLI and the app: the fast
+ * preset's sample budget (defaultEpochsFor) over the rows one epoch trains, which are the
+ * auxiliary folder's with `trainOn: 'aux'` and the scanned folder's otherwise (capped by
+ * maxTrainImages); the paper preset keeps its own epochs.
+ */
+export function plannedEpochs(train: TrainOptions, trainOn: 'suspect' | 'aux' | 'both', suspectImages: number, auxImages: number): number {
+  if (train.preset === 'paper') return train.epochs;
+  const rows = trainOn === 'aux' ? auxImages : suspectImages;
+  return defaultEpochsFor(Math.min(rows, train.maxTrainImages ?? rows));
+}
+
+/**
  * With an auxiliary clean folder, what the decoders train on by default (foldData.ts,
  * TrainSource): 'aux' alone (one decoder), or 'both' (cross-fitted on the scanned folder plus
  * every auxiliary image). Chosen by measurement: README, Detection, "An auxiliary clean folder".

@@ -11,6 +11,7 @@ import type { EmbeddingMap, RgbaTile, RunEvent, RunResult, RunSettings, SampleVi
 import { applyLabelsCsv, refreshPreview } from './actions';
 import { messageOf } from './messages';
 import { useStudio } from './store';
+import { runEpochs } from './settingsSlice';
 import { onWorkerCrash, studio } from './workerClient';
 
 const get = useStudio.getState;
@@ -71,7 +72,7 @@ export async function startRun(): Promise<void> {
   if (s.phase === 'embedding' || s.phase === 'training' || s.phase === 'scoring') return;
   const settings: RunSettings = {
     preprocess: s.preprocess,
-    train: s.train,
+    train: { ...s.train, epochs: runEpochs(s) },
     score: s.score,
     trainOn: s.trainOn,
     backend: s.backendChoice,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCORE } from '../core/options';
-import { migrateSettings } from './settingsSlice';
+import { DEFAULT_SCORE, DEFAULT_TRAIN, PAPER_TRAIN, plannedEpochs } from '../core/options';
+import { migrateSettings, runEpochs } from './settingsSlice';
 
 describe('persisted settings', () => {
   it('drop a version-1 witness list (the old default) and keep every other choice', () => {
@@ -26,5 +26,30 @@ describe('persisted settings', () => {
     const out = migrateSettings(v3, 3) as { score: Record<string, unknown> };
     expect(out.score).toEqual({ witnesses: ['dede', 'lookalike'], draws: 8 });
     expect({ ...DEFAULT_SCORE, ...out.score }.combine).toBe('join');
+  });
+});
+
+describe('planned epochs (the app plans them as dede scan does)', () => {
+  const folder = (n: number) => ({ source: 'x', paths: Array.from({ length: n }, (_, i) => `${i}.png`), skipped: [] });
+
+  it('plannedEpochs: the sample budget over the rows one epoch trains', () => {
+    expect(plannedEpochs(DEFAULT_TRAIN, 'suspect', 1000, 0)).toBe(12);
+    expect(plannedEpochs(DEFAULT_TRAIN, 'suspect', 400, 0)).toBe(30);
+    expect(plannedEpochs(DEFAULT_TRAIN, 'suspect', 100, 0)).toBe(40);
+    // the auxiliary folder alone is what one epoch trains with 'aux'; 'both' plans as the scanned folder
+    expect(plannedEpochs(DEFAULT_TRAIN, 'aux', 1000, 500)).toBe(24);
+    expect(plannedEpochs(DEFAULT_TRAIN, 'both', 1000, 500)).toBe(12);
+    expect(plannedEpochs({ ...DEFAULT_TRAIN, maxTrainImages: 300 }, 'suspect', 5000, 0)).toBe(40);
+    expect(plannedEpochs(PAPER_TRAIN, 'suspect', 400, 0)).toBe(PAPER_TRAIN.epochs);
+  });
+
+  it('runEpochs: auto follows the loaded folders; a typed number or no folder keeps train.epochs', () => {
+    const base = { epochsAuto: true, train: { ...DEFAULT_TRAIN, epochs: 7 }, trainOn: 'suspect' as const, suspect: folder(400), aux: null };
+    expect(runEpochs(base)).toBe(30);
+    expect(runEpochs({ ...base, epochsAuto: false })).toBe(7);
+    expect(runEpochs({ ...base, suspect: null })).toBe(7);
+    expect(runEpochs({ ...base, trainOn: 'aux', aux: folder(500) })).toBe(24);
+    // a trainOn left at 'aux' without a folder plans from the scanned images
+    expect(runEpochs({ ...base, trainOn: 'aux' })).toBe(30);
   });
 });

@@ -5,6 +5,7 @@ import {
   DEFAULT_RULE,
   DEFAULT_SCORE,
   DEFAULT_TRAIN,
+  plannedEpochs,
   type PreprocessOptions,
   type ScoreOptions,
   type ThresholdRule,
@@ -23,6 +24,8 @@ export interface SettingsSlice {
   rule: ThresholdRule;
   backendChoice: BackendChoice;
   trainOn: TrainSource;
+  /** Epochs planned from the folders (options.ts plannedEpochs, as the CLI plans them) until the user types a number. */
+  epochsAuto: boolean;
   /** 'user': typed in the form; 'fixed': declared by the model or the demo, overriding the form. */
   setPreprocess(patch: Partial<PreprocessOptions>, by: 'user' | 'fixed'): void;
   setTrain(patch: Partial<TrainOptions>): void;
@@ -30,6 +33,7 @@ export interface SettingsSlice {
   setRule(rule: ThresholdRule): void;
   setBackendChoice(choice: BackendChoice): void;
   setTrainOn(source: TrainSource): void;
+  setEpochsAuto(auto: boolean): void;
   resetSettings(): void;
 }
 
@@ -41,6 +45,7 @@ export const settingsDefaults = {
   rule: DEFAULT_RULE,
   backendChoice: 'auto' as BackendChoice,
   trainOn: 'suspect' as TrainSource,
+  epochsAuto: true,
 };
 
 export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlice> = (set) => ({
@@ -59,6 +64,7 @@ export const createSettingsSlice: StateCreator<StudioState, [], [], SettingsSlic
   setRule: (rule) => set({ rule, manualThreshold: null }),
   setBackendChoice: (backendChoice) => set({ backendChoice }),
   setTrainOn: (trainOn) => set({ trainOn }),
+  setEpochsAuto: (epochsAuto) => set({ epochsAuto }),
   resetSettings: () => set({ ...settingsDefaults }),
 });
 
@@ -79,4 +85,10 @@ export function migrateSettings(persisted: unknown, version: number): unknown {
     return { ...p, score: version < 2 ? older : rest };
   }
   return p;
+}
+
+/** The epochs a run will plan: typed by the user, or (auto) from the loaded folders as `dede scan` plans them. */
+export function runEpochs(s: Pick<StudioState, 'epochsAuto' | 'train' | 'trainOn' | 'suspect' | 'aux'>): number {
+  if (!s.epochsAuto || !s.suspect) return s.train.epochs;
+  return plannedEpochs(s.train, s.aux ? s.trainOn : 'suspect', s.suspect.paths.length, s.aux?.paths.length ?? 0);
 }

@@ -35,6 +35,7 @@ export const useStudio = create<StudioState>()(
         rule: s.rule,
         backendChoice: s.backendChoice,
         trainOn: s.trainOn,
+        epochsAuto: s.epochsAuto,
         overrides: s.overrides,
         histLog: s.histLog,
       }),

@@ -1,5 +1,6 @@
 /** Training and scoring settings (defaults from core/options.ts), and the backend choice. */
-import { MATURE_POWER, MODEL_PRESETS, type PresetName } from '../../core/options';
+import { DEFAULT_TRAIN, DEFAULT_TRAIN_SAMPLES, MATURE_POWER, MODEL_PRESETS, type PresetName } from '../../core/options';
+import { runEpochs } from '../../state/settingsSlice';
 import { useStudio } from '../../state/store';
 import type { BackendChoice } from '../../worker/protocol';
 import type { TrainSource } from '../../core/foldData';
@@ -18,8 +19,10 @@ export function RunSettings({ busy }: { busy: boolean }) {
   const score = useStudio((s) => s.score);
   const trainOn = useStudio((s) => s.trainOn);
   const hasAux = useStudio((s) => s.aux !== null);
+  const epochsAuto = useStudio((s) => s.epochsAuto);
+  const epochs = useStudio(runEpochs);
   const backendChoice = useStudio((s) => s.backendChoice);
-  const { setTrain, setScore, setTrainOn, setBackendChoice } = useStudio.getState();
+  const { setTrain, setScore, setTrainOn, setBackendChoice, setEpochsAuto } = useStudio.getState();
   return (
     <form className="run-settings" onSubmit={(e) => e.preventDefault()}>
       <div className="field">
@@ -32,7 +35,24 @@ export function RunSettings({ busy }: { busy: boolean }) {
           ))}
         </select>
       </div>
-      <NumberField id="run-epochs" label="Epochs" value={train.epochs} min={1} max={10000} disabled={busy} onChange={(epochs) => setTrain({ epochs })} />
+      <NumberField
+        id="run-epochs"
+        label="Epochs"
+        value={epochs}
+        min={1}
+        max={10000}
+        disabled={busy}
+        onChange={(n) => {
+          setTrain({ epochs: n });
+          setEpochsAuto(false);
+        }}
+      />
+      <div className="field field-check">
+        <label htmlFor="run-epochs-auto" title={`Plan the epochs from the folders as dede scan does: ${DEFAULT_TRAIN_SAMPLES.toLocaleString('en-US')} training samples' worth, ${DEFAULT_TRAIN.epochs}-40 epochs (the paper preset keeps its own). Typing a number turns this off.`}>
+          Epochs from the folder size
+        </label>
+        <input id="run-epochs-auto" type="checkbox" checked={epochsAuto} disabled={busy} onChange={(e) => setEpochsAuto(e.currentTarget.checked)} />
+      </div>
       <div className="field field-check">
         <label htmlFor="run-until-power" title={`Label-free stopping rule: stop once the held-out decoder power reaches ${MATURE_POWER}, at the epochs above at the latest; DeDe's witness votes only from there. Off: exactly the epochs above.`}>
           Stop once the decoder is mature (power {MATURE_POWER})

@@ -1,12 +1,13 @@
 /** Live training: loss per epoch, and the fixed probe images with their reconstructions. */
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useStudio } from '../../state/store';
+import { runEpochs } from '../../state/settingsSlice';
 import { RgbaCanvas } from '../RgbaCanvas/RgbaCanvas';
 import './training-view.css';
 
 function LossChart() {
   const losses = useStudio((s) => s.losses);
-  const epochs = useStudio((s) => s.train.epochs);
+  const epochs = useStudio(runEpochs);
   if (losses.length === 0) return <p className="muted loss-chart loss-chart--empty">The loss curve starts after the first epoch.</p>;
   return (
     <div className="loss-chart" aria-label="Training loss per epoch" role="img">
@@ -47,7 +48,7 @@ function ProbeGrid() {
 export function TrainingView() {
   const losses = useStudio((s) => s.losses);
   const phase = useStudio((s) => s.phase);
-  const epochs = useStudio((s) => s.train.epochs);
+  const epochs = useStudio(runEpochs);
   const progress = useStudio((s) => s.progress);
   if (losses.length === 0 && phase !== 'training') return null;
   const epoch = progress?.phase === 'training' ? progress.epoch : losses.length;
