@@ -29,6 +29,7 @@ import {
 } from '../core/options';
 import { checkNormalisation } from '../core/encoder/resolve';
 import type { OrtChoice } from './backend';
+import type { AuxTrainSource } from '../core/foldData';
 
 /** A mistake in how the command was called: exit code 2. */
 export class UsageError extends Error {}
@@ -39,7 +40,7 @@ export interface ScanArgs {
   out: string;
   aux: string | null;
   /** With --aux: train on it alone ('aux') or beside the suspect folder ('both'). */
-  trainOn: 'aux' | 'both';
+  trainOn: AuxTrainSource;
   labels: string | null;
   json: string | null;
   /** Self-contained HTML report (core/report.ts). */
@@ -147,10 +148,10 @@ function trimArg(text: string | undefined, fallback: TrainOptions['trim']): Trai
 }
 
 /** --train-on aux|both: only with --aux (default DEFAULT_TRAIN_ON). */
-function trainOnArg(text: string | undefined, auxGiven: boolean): 'aux' | 'both' {
+function trainOnArg(text: string | undefined, auxGiven: boolean): AuxTrainSource {
   if (text === undefined) return DEFAULT_TRAIN_ON;
   if (!auxGiven) throw new UsageError(`--train-on ${text} needs --aux <dir> (the auxiliary clean folder)`);
-  return oneOf<'aux' | 'both'>('train-on', text, ['aux', 'both'])!;
+  return oneOf<AuxTrainSource>('train-on', text, ['aux', 'both'])!;
 }
 
 /** --until-power P|off; without it, an explicit --epochs N means exactly N epochs. */

@@ -246,7 +246,7 @@ export async function scoreWithSet(
 }
 
 export { decoderSetFromBytes, decoderSetToBytes } from './decoderSetBytes';
-export { subsetData, trainDataFor, trainingSet, type TrainSource } from './foldData';
+export { subsetData, trainDataFor, trainRowCount, trainingSet, type TrainSource } from './foldData';
 
 /** Frees every decoder's tensors. */
 export function disposeDecoderSet(set: DecoderSet): void {

@@ -74,6 +74,14 @@ function withExtras(base: TrainData, extra: AugmentedRows, keep: Set<number> | n
  */
 export type TrainSource = 'suspect' | 'aux' | 'both';
 
+/** The sources an auxiliary folder can be used as. */
+export type AuxTrainSource = Exclude<TrainSource, 'suspect'>;
+
+/** Rows one epoch trains on over the whole set: the data's own rows and its extra (augmented or auxiliary) ones. */
+export function trainRowCount(data: TrainData): number {
+  return data.images.count + (data.extra?.images.count ?? 0);
+}
+
 /** The training data and whether it is cross-fitted, for one training source. */
 export function trainingSet(suspect: TrainData, aux: TrainData | null, source: TrainSource): { data: TrainData; crossFit: boolean } {
   if (!aux || source === 'suspect') return { data: suspect, crossFit: true };

@@ -3,6 +3,7 @@
  * store and the tests all import from here, so defaults cannot drift between them.
  */
 import type { TrimSetting } from './trim';
+import type { AuxTrainSource, TrainSource } from './foldData';
 import type { Combine, WitnessName } from './witnesses';
 
 export type Layout = 'nchw' | 'nhwc';
@@ -175,7 +176,7 @@ export function defaultEpochsFor(images: number): number {
  * auxiliary folder's with `trainOn: 'aux'` and the scanned folder's otherwise (capped by
  * maxTrainImages); the paper preset keeps its own epochs.
  */
-export function plannedEpochs(train: TrainOptions, trainOn: 'suspect' | 'aux' | 'both', suspectImages: number, auxImages: number): number {
+export function plannedEpochs(train: TrainOptions, trainOn: TrainSource, suspectImages: number, auxImages: number): number {
   if (train.preset === 'paper') return train.epochs;
   const rows = trainOn === 'aux' ? auxImages : suspectImages;
   return defaultEpochsFor(Math.min(rows, train.maxTrainImages ?? rows));
@@ -186,7 +187,7 @@ export function plannedEpochs(train: TrainOptions, trainOn: 'suspect' | 'aux' | 
  * TrainSource): 'aux' alone (one decoder), or 'both' (cross-fitted on the scanned folder plus
  * every auxiliary image). Chosen by measurement: README, Detection, "An auxiliary clean folder".
  */
-export const DEFAULT_TRAIN_ON: 'aux' | 'both' = 'aux';
+export const DEFAULT_TRAIN_ON: AuxTrainSource = 'aux';
 
 /** Default time budget of decoder training in the CLI (training stops at the epoch boundary after it). */
 export const DEFAULT_BUDGET_MINUTES = 8;

@@ -7,11 +7,11 @@ import type { PreprocessOptions, ScoreOptions, ThresholdRule, TrainOptions } fro
 import type { Embeddings, Encoder, EncoderInfo, ImageInput, Phase, SkippedFile } from './types';
 import type { EmbeddingStore } from './embedCache';
 import type { TrainData } from './model';
-import { createDecoderSet, decoderSetToBytes, disposeDecoderSet, setLossHistory, trainDecoderSet, trainingSet, type FoldRunner, type TrainSource } from './decoderSet';
+import { createDecoderSet, decoderSetToBytes, disposeDecoderSet, setLossHistory, trainDecoderSet, trainingSet, trainRowCount, type FoldRunner, type TrainSource } from './decoderSet';
 import { resumeSet, setIdentity } from './resume';
 import { keepCount } from './model/patches';
 import { checkMemory, estimateMemory } from './memory';
-import { MODEL_PRESETS, rebuildSizeFor } from './options';
+import { DEFAULT_TRAIN_ON, MODEL_PRESETS, rebuildSizeFor } from './options';
 import { prepareImages, type PreparedImages } from './pipeline';
 import { embeddingModelId } from './embedCache';
 import { decoderPower, type DecoderPower, type PowerOptions } from './power';
@@ -31,7 +31,7 @@ export interface ScanInput {
   images: ImageInput[];
   /** An auxiliary clean folder: trained on instead of (trainOn 'aux') or beside (trainOn 'both') the suspect images. */
   aux?: ImageInput[] | null;
-  /** With `aux`: 'aux' (default) or 'both' (foldData.ts, TrainSource). */
+  /** With `aux`: 'aux' or 'both' (foldData.ts, TrainSource); default DEFAULT_TRAIN_ON. */
   trainOn?: TrainSource;
   /** Ground truth by image path (1 = poisoned), for metrics and the youden rule. */
   labels?: Map<string, 0 | 1> | null;
@@ -156,7 +156,7 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
   const aux = input.aux ? await prepare(input.aux, names.aux) : null;
   const emb: Embeddings = suspect.emb;
   const suspectData: TrainData = { images: suspect.batch, emb };
-  const trainOn: TrainSource = aux ? (input.trainOn ?? 'aux') : 'suspect';
+  const trainOn: TrainSource = aux ? (input.trainOn ?? DEFAULT_TRAIN_ON) : 'suspect';
   const { data: trainData, crossFit } = trainingSet(suspectData, aux ? { images: aux.batch, emb: aux.emb } : null, trainOn);
   checkStop(hooks);
 
@@ -238,7 +238,7 @@ export async function runScan(input: ScanInput, hooks: ScanHooks = {}): Promise<
       skipped: suspect.skipped,
       auxSkipped: aux?.skipped ?? [],
       trainedOn: trainOn,
-      trainImages: trainData.images.count + (trainData.extra?.images.count ?? 0),
+      trainImages: trainRowCount(trainData),
       metrics,
       rebuildCollapse,
       power,

@@ -5,7 +5,7 @@
  */
 import { embeddingKey, embeddingModelId } from '../core/embedCache';
 import { resolvePreprocess } from '../core/encoder';
-import { setLossHistory, trainingSet } from '../core/decoderSet';
+import { setLossHistory, trainRowCount, trainingSet } from '../core/decoderSet';
 import type { TrainData } from '../core/model';
 import { DEFAULT_RULE, MODEL_PRESETS, type PreprocessOptions } from '../core/options';
 import { computeWitnesses } from '../core/witnesses';
@@ -104,8 +104,7 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
     // The same training sets as the CLI (core/foldData.ts): suspect, aux alone, or both.
     const { data: trainData, crossFit } = trainingSet(suspect.data, aux?.data ?? null, settings.trainOn);
     const identity = await setIdentity(embeddingModelId(encoder.info), pre, suspect.loaded, aux?.loaded ?? null, settings.trainOn);
-    const trainShas =
-      settings.trainOn === 'aux' ? aux!.loaded.imageShas : settings.trainOn === 'both' ? [...suspect.loaded.imageShas, ...aux!.loaded.imageShas] : suspect.loaded.imageShas;
+    const trainShas = [...(settings.trainOn === 'aux' ? [] : suspect.loaded.imageShas), ...(aux?.loaded.imageShas ?? [])];
     const outcome = await trainPhase(ctx, settings, pre, trainData, trainShas, crossFit, suspect.data.images.count, identity);
     resumedFrom = outcome.resumedFrom;
     powerByEpoch = outcome.powerByEpoch;
@@ -137,7 +136,7 @@ export async function runJob(base: Omit<TrainContext, 'onProgress'>, settings: R
       paramCount: set.states[0].model.paramCount(),
       decoders: set.states.length,
       lossHistory: setLossHistory(set),
-      trainImages: trainData.images.count + (trainData.extra?.images.count ?? 0),
+      trainImages: trainRowCount(trainData),
       skipped: suspect.loaded.skipped,
       auxSkipped: aux ? aux.loaded.skipped : [],
       raw,

@@ -18,6 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { decodeBase64 } from '../base64';
 import { BMM_SHARED_WASM_BASE64, BMM_WASM_BASE64 } from './kernels/bmm.wasm';
+import { researchEnv } from './researchEnv';
 
 interface BmmExports {
   bmm(a: number, b: number, out: number, batch: number, batchA: number, batchB: number, m: number, k: number, n: number, ta: number, tb: number, scratch: number): void;
@@ -48,10 +49,7 @@ interface WasmBackendLike {
 let installed: 'fast' | 'unavailable' | null = null;
 
 /** DEDE_FAST_BMM in Node: '0' keeps tfjs's kernel, '2d' (research) sends 2-D products here too. */
-function envSetting(): string | undefined {
-  const g = globalThis as { process?: { env?: Record<string, string | undefined> } };
-  return g.process?.env?.DEDE_FAST_BMM;
-}
+const envSetting = () => researchEnv('DEDE_FAST_BMM');
 
 /** The WebAssembly.Memory behind a tfjs-wasm backend (its plain or its threaded build). */
 function memoryOf(be: WasmBackendLike): unknown {

@@ -5,6 +5,7 @@
  * LayerNorm eps 1e-5, MLP ratio 4, exact (erf) GELU.
  */
 import * as tf from '@tensorflow/tfjs';
+import { researchEnv } from './researchEnv';
 
 export const LN_EPS = 1e-5;
 
@@ -71,13 +72,8 @@ export function gelu(x: tf.Tensor): tf.Tensor {
  * `DEDE_QKV=product` (Node, research) splits the product as before, for A/B timing.
  */
 export function qkvProjections(x: tf.Tensor2D, w: tf.Tensor2D): tf.Tensor2D[] {
-  if (qkvSetting() === 'product') return tf.split(matMulFast(x, w), 3, 1) as tf.Tensor2D[];
+  if (researchEnv('DEDE_QKV') === 'product') return tf.split(matMulFast(x, w), 3, 1) as tf.Tensor2D[];
   return (tf.split(w, 3, 1) as tf.Tensor2D[]).map((part) => matMulFast(x, part));
-}
-
-function qkvSetting(): string | undefined {
-  const g = globalThis as { process?: { env?: Record<string, string | undefined> } };
-  return g.process?.env?.DEDE_QKV;
 }
 
 /** Multi-head self-attention over x [B, N, D]; heads are folded into the batch axis (rank <= 4). */
