@@ -12,6 +12,7 @@ import { applyLabelsCsv, refreshPreview } from './actions';
 import { messageOf } from './messages';
 import { useStudio } from './store';
 import { runEpochs } from './settingsSlice';
+import { DEFAULT_TRAIN_ON } from '../core/options';
 import { onWorkerCrash, studio } from './workerClient';
 
 const get = useStudio.getState;
@@ -188,8 +189,9 @@ export async function tryDemo(): Promise<void> {
     if (demo.encoder.layout) st.setPreprocess({ layout: demo.encoder.layout }, 'fixed');
     st.setEncoder([demo.manifest.encoder], demo.encoder);
     st.setImageSet('suspect', { source: 'demo', paths: demo.images.paths, skipped: demo.images.skipped });
-    st.setImageSet('aux', null);
-    st.setTrainOn('suspect');
+    // The demo's clean folder trains the decoder as `--aux` does (DEFAULT_TRAIN_ON), so DeDe's own witness is mature.
+    st.setImageSet('aux', demo.aux ? { source: 'demo', paths: demo.aux.paths, skipped: demo.aux.skipped } : null);
+    st.setTrainOn(demo.aux ? DEFAULT_TRAIN_ON : 'suspect');
     if (demo.labelsCsv) applyLabelsCsv(demo.labelsCsv, 'demo labels.csv');
     st.clearResults();
   } catch (err) {

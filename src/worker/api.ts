@@ -112,9 +112,10 @@ export const studioApi = {
     });
     const encoder = (await session.setEncoder(demo.encoder)).info;
     const images = await session.setImages('suspect', demo.images, { onProgress });
-    session.clearImages('aux');
+    const aux = demo.aux ? await session.setImages('aux', demo.aux, { onProgress }) : null;
+    if (!demo.aux) session.clearImages('aux');
     session.pretrained = demo.decoder;
-    return { manifest: demo.manifest, encoder, images, labelsCsv: demo.labelsCsv };
+    return { manifest: demo.manifest, encoder, images, aux, labelsCsv: demo.labelsCsv };
   },
 
   /**

@@ -59,6 +59,8 @@ export interface DemoFiles {
   manifest: DemoManifest;
   encoder: InputFile[];
   images: InputFile[];
+  /** The demo's auxiliary clean folder, when the manifest lists one (`aux`, in `auxDir`). */
+  aux: InputFile[] | null;
   labelsCsv: string | null;
   /** The demo's pre-trained decoder set (compact DEDESET1 bytes), when the manifest names one. */
   decoder: Uint8Array | null;
@@ -66,7 +68,8 @@ export interface DemoFiles {
 
 /**
  * Fetches public/demo: manifest.json, the encoder (one .onnx, or a model.json with its shards
- * when listed as an array) and every image it lists, `onProgress(done, total)` as they arrive.
+ * when listed as an array), every image it lists and its auxiliary clean images, `onProgress(done,
+ * total)` as they arrive.
  */
 export async function fetchDemo(baseUrl: string, onProgress: (done: number, total: number) => void): Promise<DemoFiles> {
   const base = new URL(baseUrl);
@@ -82,19 +85,25 @@ export async function fetchDemo(baseUrl: string, onProgress: (done: number, tota
   const listedFromRoot = manifest.images.every((p) => p.startsWith('images/'));
   const dir = manifest.imagesDir !== undefined ? manifest.imagesDir.replace(/\/?$/, '/') : listedFromRoot ? '' : 'images/';
   const prefix = dir === '' ? commonFolder(manifest.images) : '';
-  const images: InputFile[] = new Array(manifest.images.length);
+  const total = manifest.images.length + (manifest.aux?.length ?? 0);
   let done = 0;
-  const width = 24;
-  for (let start = 0; start < manifest.images.length; start += width) {
-    const slice = manifest.images.slice(start, start + width);
-    const got = await Promise.all(slice.map((p) => fetchBytes(new URL(dir + p, base))));
-    got.forEach((bytes, i) => (images[start + i] = { path: slice[i].slice(prefix.length), bytes }));
-    done += slice.length;
-    onProgress(done, manifest.images.length);
-  }
+  const fetchAll = async (list: string[], folder: string, strip: string): Promise<InputFile[]> => {
+    const files: InputFile[] = new Array(list.length);
+    const width = 24;
+    for (let start = 0; start < list.length; start += width) {
+      const slice = list.slice(start, start + width);
+      const got = await Promise.all(slice.map((p) => fetchBytes(new URL(folder + p, base))));
+      got.forEach((bytes, i) => (files[start + i] = { path: slice[i].slice(strip.length), bytes }));
+      done += slice.length;
+      onProgress(done, total);
+    }
+    return files;
+  };
+  const images = await fetchAll(manifest.images, dir, prefix);
+  const aux = manifest.aux?.length ? await fetchAll(manifest.aux, (manifest.auxDir ?? 'aux/').replace(/\/?$/, '/'), '') : null;
   const labelsCsv = manifest.labels ? new TextDecoder().decode(await fetchBytes(new URL(manifest.labels, base))) : null;
   const decoder = manifest.decoder ? await fetchBytes(new URL(manifest.decoder, base)) : null;
-  return { manifest, encoder, images, labelsCsv, decoder };
+  return { manifest, encoder, images, aux, labelsCsv, decoder };
 }
 
 /** The folder prefix (ending in '/') that every path shares, or ''. */

@@ -151,6 +151,9 @@ export interface DemoManifest {
   images: string[];
   imagesDir?: string;
   labels?: string;
+  /** Clean images of the same kind (paths relative to `auxDir`, default "aux/"): the demo trains its decoder on them, as `--aux`. */
+  aux?: string[];
+  auxDir?: string;
   /** Pre-trained decoders for the demo at the app's defaults (scripts/fixtures/make_demo_decoder.ts). */
   decoder?: string;
   preprocess?: Partial<Pick<PreprocessOptions, 'size' | 'layout' | 'mean' | 'std'>>;
@@ -162,6 +165,7 @@ export interface DemoLoad {
   manifest: DemoManifest;
   encoder: EncoderInfo;
   images: ImageSetReport;
+  aux: ImageSetReport | null;
   labelsCsv: string | null;
 }
 
