@@ -80,7 +80,7 @@ describe('the label-free stopping rule', () => {
     const power = await decoderPower(set, data, SCORE, true);
     expect(rule.history[2].power).toBeCloseTo(power!.auroc, 10);
     expect(stopRuleSentence(rule, 3, 3)).toBe(
-      `the held-out decoder power is ${power!.auroc.toFixed(3)} after 3 epochs, short of the target 0.99: DeDe's witness does not vote; train longer (--epochs) for it to`,
+      `the held-out decoder power is ${power!.auroc.toFixed(3)} after 3 epochs, short of the target 0.99: DeDe's witness does not vote; a clean folder of the same kind to train on (auxiliary folder, --aux) or longer training (--epochs) lets it`,
     );
     disposeDecoderSet(set);
   });
@@ -100,6 +100,6 @@ describe('the label-free stopping rule', () => {
     expect(stopRuleSentence(rule, 12, 9)).toBe('training stopped after 9 of 12 epochs: the held-out decoder power reached 0.861 (target 0.85)');
     expect(stopRuleSentence(rule, 9, 9)).toBeNull();
     rule.history.push({ epoch: 12, power: 0.8371 });
-    expect(stopRuleSentence(rule, 12, 12)).toBe("the held-out decoder power is 0.837 after 12 epochs, short of the target 0.85: DeDe's witness does not vote; train longer (--epochs) for it to");
+    expect(stopRuleSentence(rule, 12, 12)).toBe("the held-out decoder power is 0.837 after 12 epochs, short of the target 0.85: DeDe's witness does not vote; a clean folder of the same kind to train on (auxiliary folder, --aux) or longer training (--epochs) lets it");
   });
 });

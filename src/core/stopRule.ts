@@ -72,5 +72,5 @@ export function stopRuleSentence(rule: StopRule, planned: number, epochs: number
   if (last.power >= rule.target) {
     return epochs < planned ? `training stopped after ${epochs} of ${planned} epochs: the held-out decoder power reached ${p} (target ${rule.target})` : null;
   }
-  return `the held-out decoder power is ${p} after ${epochs} epochs, short of the target ${rule.target}: DeDe's witness does not vote; train longer (--epochs) for it to`;
+  return `the held-out decoder power is ${p} after ${epochs} epochs, short of the target ${rule.target}: DeDe's witness does not vote; a clean folder of the same kind to train on (auxiliary folder, --aux) or longer training (--epochs) lets it`;
 }

@@ -120,7 +120,7 @@ describe('the tail gate', () => {
     dede.lowPower = 0.64;
     gateWitnesses([dede, lookalike], 'heaviest');
     expect([dede.votes, lookalike.votes]).toEqual([false, true]);
-    expect(notVotingReason(dede)).toBe("not voting: the decoder's held-out power is 0.640 (< 0.85); below that DeDe's score has a heavy tail on clean folders too; train longer");
+    expect(notVotingReason(dede)).toBe("not voting: the decoder's held-out power is 0.640 (< 0.85); below that DeDe's score has a heavy tail on clean folders too; train it on a clean folder of the same kind as these images (auxiliary folder, --aux), or longer");
     // With no other witness passing the tail gate, the able ones still vote, the weak decoder not.
     const quiet = w('density', bulk);
     gateWitnesses([dede, quiet], 'max');

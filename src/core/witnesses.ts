@@ -81,7 +81,7 @@ export const WITNESS_LABELS: Record<WitnessName, string> = {
  */
 export function notVotingReason(w: { name: WitnessName; votes: boolean; tailShare: number | null; outvotedBy?: WitnessName | null; lowPower?: number | null }): string | null {
   if (w.votes) return null;
-  if (w.lowPower != null) return `not voting: the decoder's held-out power is ${w.lowPower.toFixed(3)} (< ${MATURE_POWER}); below that DeDe's score has a heavy tail on clean folders too; train longer`;
+  if (w.lowPower != null) return `not voting: the decoder's held-out power is ${w.lowPower.toFixed(3)} (< ${MATURE_POWER}); below that DeDe's score has a heavy tail on clean folders too; train it on a clean folder of the same kind as these images (auxiliary folder, --aux), or longer`;
   if (w.outvotedBy) return `not voting: ${WITNESS_LABELS[w.outvotedBy]} has the larger excess upper tail (this one: ${(100 * (w.tailShare ?? 0)).toFixed(1)}% of images above z(1%); folders without poison: up to ${(100 * NULL_TAIL[w.name]).toFixed(1)}%)`;
   return `not voting: ${(100 * (w.tailShare ?? 0)).toFixed(1)}% of images above z(1%), no excess over its bulk fit`;
 }
