@@ -22,6 +22,10 @@
  *   - the DRUPE-style folder at 5% poisoned (900 clean + 50 triggered, as scripts/research/
  *     poison-rate.py picks them): there the default combination ('join', like 'excess' before it) keeps the verdict with
  *     the look-alike witness, where 'heaviest' handed it to DeDe's on a tail 0.1 point heavier;
+ *   - a colour BadEncoder with a blended trigger at 5% poisoned (scripts/fixtures/
+ *     make_emoji_fixture.py --attack badencoder, the emoji folder's images): its triggered
+ *     embeddings collapse, so the neighbour witness ranks them, but its tail alone (about 7.7%
+ *     above z(1%) measured) is near the emoji control's, so the verdict must hold with it;
  *   - the DRUPE-style pair again with an auxiliary clean folder (`--aux fixtures/aux-images`,
  *     stop 22: one decoder trained on those 500 clean images alone, the default with --aux):
  *     DeDe's decoder must mature (held-out power >= 0.85, so it votes), its witness rank far
@@ -91,10 +95,13 @@ const CASES: Case[] = [
   { name: 'emoji', encoder: path.join(EMOJI, 'encoder.onnx'), images: path.join(EMOJI, 'images'), labels: path.join(EMOJI, 'labels.csv') },
   { name: 'emoji-control', encoder: path.join(EMOJI, 'clean-encoder.onnx'), images: path.join(EMOJI, 'images'), labels: path.join(EMOJI, 'labels.csv') },
 ];
-const BACKDOORED = ['patch', 'blended', 'drupe', 'drupe-5pct', 'drupe-aux', 'ctrl', 'emoji'];
+const BACKDOORED = ['patch', 'blended', 'drupe', 'drupe-5pct', 'drupe-aux', 'ctrl', 'emoji', 'emoji-badencoder-5pct'];
 const CONTROLS = ['clean-folder', 'patch-control', 'blended-control', 'drupe-control', 'drupe-aux-control', 'ctrl-control', 'emoji-control'];
 
 if (existsSync(path.join(DRUPE, 'labels.csv'))) CASES.splice(9, 0, { name: 'drupe-5pct', encoder: path.join(DRUPE, 'encoder.onnx'), ...fewerPoisoned(DRUPE, 50) });
+// A colour BadEncoder with a blended trigger at 5% poisoned, like the first held-back case: the
+// emoji folder's images, the backdoor injected into the same clean encoder (emoji-control).
+if (existsSync(path.join(EMOJI, 'labels.csv'))) CASES.splice(2, 0, { name: 'emoji-badencoder-5pct', encoder: path.join(FIX, 'emoji-badencoder', 'encoder.onnx'), ...fewerPoisoned(EMOJI, 50) });
 const haveAll = CASES.every((c) => existsSync(c.encoder) && existsSync(c.images));
 const REAL_SCAN_MS = 40 * 60_000;
 
@@ -244,6 +251,21 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
     expect(witness(s, 'lookalike').votes).toBe(true);
     expect(s.metrics.auroc).toBeGreaterThanOrEqual(0.95);
     expect(witness(s, 'density').auroc).toBeLessThan(0.75);
+  });
+
+  it('finds a colour BadEncoder blended trigger at 5% poisoned (>= 0.95), with the neighbour witness voting', () => {
+    // Measured (seed 0, stop 23): verdict 0.993 (look-alike 0.982 with 7.8% above z(1%), joined by
+    // neighbours 0.977 with 7.7%), 82 flagged (48 / 34); DeDe 0.785, not voting (power 0.725). The
+    // clean-encoder control of these images is emoji-control (3.5% flagged at 10% poisoned).
+    const s = summaries.get('emoji-badencoder-5pct');
+    expect(s.counts.images).toBe(950);
+    expect(s.metrics.poisoned).toBe(50);
+    expect(s.metrics.auroc).toBeGreaterThanOrEqual(0.95);
+    expect(witness(s, 'density').auroc).toBeGreaterThanOrEqual(0.9);
+    expect(witness(s, 'density').votes).toBe(true);
+    expect(s.metrics.confusion.tp).toBeGreaterThanOrEqual(40);
+    // The triggered embeddings collapse onto the target: the rebuilds share it.
+    expect(s.rebuildCollapse).toBeLessThan(0.5);
   });
 
   it("with an auxiliary clean folder DeDe's own witness ranks DRUPE-style at >= 0.9 and joins the verdict; its control stays quiet", () => {
