@@ -19,13 +19,12 @@
  *     encoder trained on them, and that encoder as its control;
  *   - the folder-level call (verdict.ts folderEvidence) says "excess" on every backdoored
  *     folder and never on a folder without a backdoor;
- *   - the DRUPE-style folder at 5% poisoned (900 clean + 50 triggered, as scripts/research/
- *     poison-rate.py picks them): there the default combination ('join', like 'excess' before it) keeps the verdict with
- *     the look-alike witness, where 'heaviest' handed it to DeDe's on a tail 0.1 point heavier;
  *   - a colour BadEncoder with a blended trigger at 5% poisoned (scripts/fixtures/
- *     make_emoji_fixture.py --attack badencoder, the emoji folder's images): its triggered
- *     embeddings collapse, so the neighbour witness ranks them, but its tail alone (about 7.7%
- *     above z(1%) measured) is near the emoji control's, so the verdict must hold with it;
+ *     make_emoji_fixture.py --attack badencoder, the emoji folder's images, like the first
+ *     held-back case): its triggered embeddings collapse, so the neighbour witness ranks them
+ *     and votes, joined by the look-alike witness (verdict 0.993 measured) (this
+ *     scan replaced stop 20's DRUPE-style folder at 5%, whose figures stay in the README, to keep
+ *     CI at 14 scans, two at a time);
  *   - the DRUPE-style pair again with an auxiliary clean folder (`--aux fixtures/aux-images`,
  *     stop 22: one decoder trained on those 500 clean images alone, the default with --aux):
  *     DeDe's decoder must mature (held-out power >= 0.85, so it votes), its witness rank far
@@ -95,10 +94,9 @@ const CASES: Case[] = [
   { name: 'emoji', encoder: path.join(EMOJI, 'encoder.onnx'), images: path.join(EMOJI, 'images'), labels: path.join(EMOJI, 'labels.csv') },
   { name: 'emoji-control', encoder: path.join(EMOJI, 'clean-encoder.onnx'), images: path.join(EMOJI, 'images'), labels: path.join(EMOJI, 'labels.csv') },
 ];
-const BACKDOORED = ['patch', 'blended', 'drupe', 'drupe-5pct', 'drupe-aux', 'ctrl', 'emoji', 'emoji-badencoder-5pct'];
+const BACKDOORED = ['patch', 'blended', 'drupe', 'drupe-aux', 'ctrl', 'emoji', 'emoji-badencoder-5pct'];
 const CONTROLS = ['clean-folder', 'patch-control', 'blended-control', 'drupe-control', 'drupe-aux-control', 'ctrl-control', 'emoji-control'];
 
-if (existsSync(path.join(DRUPE, 'labels.csv'))) CASES.splice(9, 0, { name: 'drupe-5pct', encoder: path.join(DRUPE, 'encoder.onnx'), ...fewerPoisoned(DRUPE, 50) });
 // A colour BadEncoder with a blended trigger at 5% poisoned, like the first held-back case: the
 // emoji folder's images, the backdoor injected into the same clean encoder (emoji-control).
 if (existsSync(path.join(EMOJI, 'labels.csv'))) CASES.splice(2, 0, { name: 'emoji-badencoder-5pct', encoder: path.join(FIX, 'emoji-badencoder', 'encoder.onnx'), ...fewerPoisoned(EMOJI, 50) });
@@ -237,20 +235,6 @@ describe.runIf(haveAll)('detection with its controls (dede scan defaults)', () =
     expect(dede).toBeGreaterThan(witness(summaries.get('drupe-control'), 'dede').auroc + 0.05);
     // Spread targets are not near-identical: no large family is reported (a fixed cosine 0.95 made one of 65).
     expect(Math.max(0, ...s.verdict.families.map((f: { size: number }) => f.size))).toBeLessThanOrEqual(5);
-  });
-
-  it('finds the DRUPE-style backdoor at 5% poisoned: the look-alike witness keeps the verdict DeDe would take on tail noise', () => {
-    // Measured (seed 0): look-alike 0.970 with 5.5% above z(1%), DeDe 0.865 with 5.6%; under
-    // 'heaviest' DeDe spoke (verdict 0.865), under 'excess' (default) look-alike does. Stop 21's stopping
-    // rule ended training at 11 epochs (power 0.860): DeDe 0.855 with 5.0%, look-alike still speaks.
-    const s = summaries.get('drupe-5pct');
-    expect(s.counts.images).toBe(950);
-    expect(s.metrics.poisoned).toBe(50);
-    // 'join' (default since stop 22) gives the same here: DeDe's excess (0.4 points) is under half look-alike's (2.1).
-    expect(s.settings.score.combine).toBe('join');
-    expect(witness(s, 'lookalike').votes).toBe(true);
-    expect(s.metrics.auroc).toBeGreaterThanOrEqual(0.95);
-    expect(witness(s, 'density').auroc).toBeLessThan(0.75);
   });
 
   it('finds a colour BadEncoder blended trigger at 5% poisoned (>= 0.95), with the neighbour witness voting', () => {

@@ -7,12 +7,12 @@ import type { ScanEvidence } from '../core/evidence';
 import { proxy } from 'comlink';
 import type { Progress } from '../core/types';
 import { labelsByRow, type LabelledSubset } from '../core/scanMetrics';
+import { DEFAULT_TRAIN_ON } from '../core/options';
 import type { EmbeddingMap, RgbaTile, RunEvent, RunResult, RunSettings, SampleView } from '../worker/protocol';
 import { applyLabelsCsv, refreshPreview } from './actions';
 import { messageOf } from './messages';
 import { useStudio } from './store';
 import { runEpochs } from './settingsSlice';
-import { DEFAULT_TRAIN_ON } from '../core/options';
 import { onWorkerCrash, studio } from './workerClient';
 
 const get = useStudio.getState;
