@@ -112,8 +112,9 @@ export const studioApi = {
     });
     const encoder = (await session.setEncoder(demo.encoder)).info;
     const images = await session.setImages('suspect', demo.images, { onProgress });
-    const aux = demo.aux ? await session.setImages('aux', demo.aux, { onProgress }) : null;
-    if (!demo.aux) session.clearImages('aux');
+    let aux: ImageSetReport | null = null;
+    if (demo.aux) aux = await session.setImages('aux', demo.aux, { onProgress });
+    else session.clearImages('aux');
     session.pretrained = demo.decoder;
     return { manifest: demo.manifest, encoder, images, aux, labelsCsv: demo.labelsCsv };
   },

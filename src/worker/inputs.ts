@@ -83,7 +83,8 @@ export async function fetchDemo(baseUrl: string, onProgress: (done: number, tota
   // Image paths are relative to the image folder (`imagesDir`, default images/), as labels.csv
   // and scores.csv name them; a manifest that lists them from the demo root works too.
   const listedFromRoot = manifest.images.every((p) => p.startsWith('images/'));
-  const dir = manifest.imagesDir !== undefined ? manifest.imagesDir.replace(/\/?$/, '/') : listedFromRoot ? '' : 'images/';
+  const asFolder = (d: string) => d.replace(/\/?$/, '/');
+  const dir = manifest.imagesDir !== undefined ? asFolder(manifest.imagesDir) : listedFromRoot ? '' : 'images/';
   const prefix = dir === '' ? commonFolder(manifest.images) : '';
   const total = manifest.images.length + (manifest.aux?.length ?? 0);
   let done = 0;
@@ -100,7 +101,7 @@ export async function fetchDemo(baseUrl: string, onProgress: (done: number, tota
     return files;
   };
   const images = await fetchAll(manifest.images, dir, prefix);
-  const aux = manifest.aux?.length ? await fetchAll(manifest.aux, (manifest.auxDir ?? 'aux/').replace(/\/?$/, '/'), '') : null;
+  const aux = manifest.aux?.length ? await fetchAll(manifest.aux, asFolder(manifest.auxDir ?? 'aux/'), '') : null;
   const labelsCsv = manifest.labels ? new TextDecoder().decode(await fetchBytes(new URL(manifest.labels, base))) : null;
   const decoder = manifest.decoder ? await fetchBytes(new URL(manifest.decoder, base)) : null;
   return { manifest, encoder, images, aux, labelsCsv, decoder };
