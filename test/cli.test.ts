@@ -147,7 +147,8 @@ describe('dede scan: usage and bad input', () => {
     expect(rows.every((r) => r.flagged === r.score > summary.threshold)).toBe(true);
     expect(Object.keys(summary.timings)).toEqual(['decoding', 'embedding', 'training', 'scoring', 'power', 'total']);
     expect(summary.power.slice).toBe(13);
-    expect(summary.backend).toMatch(/^tfjs-(wasm|cpu)/);
+    // The default training engine is ONNX Runtime (onnxruntime-node is installed here); tfjs scores.
+    expect(summary.backend).toMatch(/^onnxruntime-node cpu x\d trains.*tfjs-(wasm|cpu).* scores/);
   });
 });
 

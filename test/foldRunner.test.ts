@@ -1,9 +1,10 @@
 /**
  * Cross-fitted decoders trained in parallel worker threads (src/cli/foldRunner.ts) end exactly
- * where training them one after the other ends: same loss curve, same weights, same bytes.
+ * where training them one after the other ends: same loss curve, same weights, same bytes, on
+ * tfjs and on the ONNX Runtime engine (each thread registers the main thread's engine).
  */
 import { describe, expect, it } from 'vitest';
-import { setupNodeBackend } from '../src/cli/backend';
+import { setupNodeBackend, setupTrainEngine, type TrainEngineSpec } from '../src/cli/backend';
 import { ThreadFoldRunner, foldSlots } from '../src/cli/foldRunner';
 import { createDecoderSet, decoderSetToBytes, disposeDecoderSet, setLossHistory, trainDecoderSet } from '../src/core/decoderSet';
 import { Rng } from '../src/core/model/rng';
@@ -21,14 +22,20 @@ function synth(n: number, s = 8): TrainData {
   };
 }
 
+const ENGINES: [string, TrainEngineSpec][] = [
+  ['tfjs', { engine: 'tfjs', ort: 'auto', threads: 1 }],
+  ['onnxruntime-node', { engine: 'ort', ort: 'node', threads: 1 }],
+];
+
 describe('fold-parallel training (worker threads)', () => {
-  it('gives bit-identical decoders and loss curves to sequential training', async () => {
+  it.each(ENGINES)('gives bit-identical decoders and loss curves to sequential training on %s', async (_, engine) => {
     await setupNodeBackend();
+    setupTrainEngine(engine);
     const data = synth(36);
     const seq = createDecoderSet({ imageSize: 8, embDim: 6 }, OPTS, 36, true, CFG);
     await trainDecoderSet(seq, data, OPTS);
     const par = createDecoderSet({ imageSize: 8, embDim: 6 }, OPTS, 36, true, CFG);
-    const runner = new ThreadFoldRunner(2);
+    const runner = new ThreadFoldRunner(2, engine);
     const progress: number[] = [];
     try {
       await trainDecoderSet(par, data, OPTS, { runner, onProgress: (p) => progress.push(p.done) });
@@ -44,6 +51,7 @@ describe('fold-parallel training (worker threads)', () => {
     expect(Math.max(...progress)).toBe(3 * 3 * 3);
     disposeDecoderSet(seq);
     disposeDecoderSet(par);
+    setupTrainEngine(ENGINES[0][1]);
   }, 120_000);
 
   it('uses one thread per core beside the main one, at most the folds', () => {

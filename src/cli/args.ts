@@ -28,7 +28,7 @@ import {
   type TrainOptions,
 } from '../core/options';
 import { checkNormalisation } from '../core/encoder/resolve';
-import type { OrtChoice } from './backend';
+import type { OrtChoice, TrainEngineChoice } from './backend';
 import type { AuxTrainSource } from '../core/foldData';
 
 /** A mistake in how the command was called: exit code 2. */
@@ -59,6 +59,8 @@ export interface ScanArgs {
   /** The model output used as the embedding (null: chooseOutput's default). */
   output: string | null;
   ort: OrtChoice;
+  /** What trains the decoder: ONNX Runtime (the runtime `ort` picks) or tfjs. */
+  trainEngine: TrainEngineChoice;
   /** Only what the user gave; the model and core defaults fill the rest. */
   pre: Partial<PreprocessOptions>;
   train: TrainOptions;
@@ -104,6 +106,7 @@ const SCAN_OPTIONS = {
   pooling: { type: 'string' },
   output: { type: 'string' },
   ort: { type: 'string' },
+  'train-engine': { type: 'string' },
   'rebuild-size': { type: 'string' },
   'train-threads': { type: 'string' },
   'max-train-images': { type: 'string' },
@@ -267,6 +270,7 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     output: str('output') ?? null,
     trainThreads: intArg('train-threads', str('train-threads'), 1) ?? null,
     ort: oneOf<OrtChoice>('ort', str('ort'), ['auto', 'node', 'web']) ?? 'auto',
+    trainEngine: oneOf<TrainEngineChoice>('train-engine', str('train-engine'), ['ort', 'tfjs']) ?? 'ort',
     epochsGiven: str('epochs') !== undefined,
     budgetSeconds: budgetArg(str('budget'), preset === 'paper'),
     pre,

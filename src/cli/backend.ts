@@ -11,6 +11,8 @@ import os from 'node:os';
 import { createRequire } from 'node:module';
 import type { OrtRuntime } from '../core/encoder';
 import { installFastBatchMatMul } from '../core/model/fastBatchMatMul';
+import { setStepEngine } from '../core/model/engine';
+import { OrtStepEngine } from '../core/model/onnx/ortStep';
 
 /** Which ONNX runtime embeds: 'auto' = node when installed, else web. */
 export type OrtChoice = 'auto' | 'node' | 'web';
@@ -79,4 +81,37 @@ export function setupNodeBackend(): Promise<NodeBackend> {
     return { tfjs: tf.getBackend(), ort: `wasm x${threads}`, fallbackReason };
   })();
   return ready;
+}
+
+/** Which engine trains the decoder: ONNX Runtime (the one `--ort` picks) or tfjs's own steps. */
+export type TrainEngineChoice = 'ort' | 'tfjs';
+
+/** What a training thread needs to set up the same engine as the main thread. */
+export interface TrainEngineSpec {
+  engine: TrainEngineChoice;
+  ort: OrtChoice;
+  /** ONNX Runtime intra-op threads of each decoder being trained. */
+  threads: number;
+}
+
+/**
+ * Registers the training engine of this thread (core's engine.ts) and returns it in words.
+ * ONNX Runtime runs the same step as tfjs (same masks, loss, gradients and Adam, to float
+ * rounding) several times faster on a CPU (README "Benchmarks").
+ */
+export function setupTrainEngine(spec: TrainEngineSpec): string {
+  if (spec.engine === 'tfjs') {
+    setStepEngine(null);
+    return 'tfjs';
+  }
+  const rt = ortBackend(spec.ort);
+  const name = `${rt.name.replace(/ x\d+$/, '')} x${spec.threads}`;
+  setStepEngine(new OrtStepEngine({ runtime: rt.runtime, executionProviders: rt.executionProviders, threads: spec.threads, name }));
+  return name;
+}
+
+/** ONNX Runtime threads per decoder when `parallel` decoders train at once on this machine. */
+export function threadsPerDecoder(parallel: number): number {
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  return Math.max(1, Math.floor(cores / Math.max(1, parallel)));
 }

@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { PortFoldRunner, foldSlots as slotsFor, type FoldReply } from '../core/foldRunner';
+import type { TrainEngineSpec } from './backend';
 
 /** Worker threads that this machine's cores allow beside the main thread for `folds` decoders. */
 export function foldSlots(folds: number, cores = os.availableParallelism?.() ?? os.cpus().length): number {
@@ -12,9 +13,9 @@ export function foldSlots(folds: number, cores = os.availableParallelism?.() ?? 
 }
 
 export class ThreadFoldRunner extends PortFoldRunner {
-  constructor(slots: number) {
+  constructor(slots: number, engine: TrainEngineSpec = { engine: 'tfjs', ort: 'auto', threads: 1 }) {
     super(slots, () => {
-      const w = new Worker(new URL('./foldWorker.mjs', import.meta.url));
+      const w = new Worker(new URL('./foldWorker.mjs', import.meta.url), { workerData: { engine } });
       return {
         post: (msg) => w.postMessage(msg),
         onMessage: (cb) => w.on('message', (m: FoldReply) => cb(m)),

@@ -1,10 +1,10 @@
-/** A worker thread of the CLI's fold runner: core's trainFoldEpoch on its own tfjs-wasm (started through foldWorker.mjs). */
-import { parentPort } from 'node:worker_threads';
+/** A worker thread of the CLI's fold runner: core's trainFoldEpoch on its own engine (the main thread's spec; started through foldWorker.mjs). */
+import { parentPort, workerData } from 'node:worker_threads';
 import { trainFoldEpoch, type FoldRequest } from '../core/foldRunner';
-import { setupNodeBackend } from './backend';
+import { setupNodeBackend, setupTrainEngine, type TrainEngineSpec } from './backend';
 
 const port = parentPort!;
-const ready = setupNodeBackend();
+const ready = setupNodeBackend().then(() => setupTrainEngine((workerData as { engine: TrainEngineSpec }).engine));
 port.on('message', async (req: FoldRequest) => {
   try {
     await ready;

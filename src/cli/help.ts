@@ -51,8 +51,11 @@ Decoder:
   --trim SHARE           keep this share of the images, the most suspicious to the
                          decoder-free witnesses, out of the cross-fitted decoders' training;
                          they are still scored (default ${DEFAULT_TRAIN.trim}; paper 0)
-  --train-threads N      threads training the cross-fitted decoders at once, one tfjs-wasm
+  --train-threads N      threads training the cross-fitted decoders at once, one engine
                          per thread (default: one per core, at most --folds; 1 = one thread)
+  --train-engine ort|tfjs  what runs the training steps: ONNX Runtime (the runtime --ort
+                         picks; default, several times faster on a CPU) or tfjs-wasm; the
+                         same step either way, equal to float rounding
   --rebuild-size <px>    side the decoder rebuilds, a multiple of its patch (4), at most the
                          encoder's size (default: the encoder's size up to ${DEFAULT_REBUILD_MAX} px; a 224-px
                          encoder's inputs are area-averaged to ${DEFAULT_REBUILD_MAX} px for the decoder)

@@ -16,7 +16,7 @@ import { parseLabels, scoresToCsv, witnessColumns } from '../core/csv';
 import { notVotingReason } from '../core/witnesses';
 import { evidenceSentence, falseAlarmSentence } from '../core/verdict';
 import type { ScanArgs } from './args';
-import { ortBackend, setupNodeBackend } from './backend';
+import { ortBackend, setupNodeBackend, setupTrainEngine, threadsPerDecoder, type TrainEngineSpec } from './backend';
 import { ThreadFoldRunner, foldSlots } from './foldRunner';
 import { DiskEmbeddingStore, defaultCacheDir } from './diskCache';
 import { InputError, readEncoderFiles, readFolder, readTextFile } from './files';
@@ -85,7 +85,12 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     const oneDecoder = aux !== null && args.trainOn === 'aux';
     const folds = oneDecoder ? 1 : args.train.folds;
     const slots = Math.min(foldSlots(folds), Math.max(0, (args.trainThreads ?? Infinity) - 1));
-    const backendName = `tfjs-${backend.tfjs}${fastBatchMatMulActive() ? ' (SIMD batched matMul)' : ''}${slots > 0 ? ` x${slots + 1} training threads` : ''} + ${ortRt.name}`;
+    const engine: TrainEngineSpec = { engine: args.trainEngine, ort: args.ort, threads: threadsPerDecoder(slots + 1) };
+    const trainer = setupTrainEngine(engine);
+    const tfjsName = `tfjs-${backend.tfjs}${fastBatchMatMulActive() ? ' (SIMD batched matMul)' : ''}`;
+    const threads = slots > 0 ? ` x${slots + 1} training threads` : '';
+    const backendName =
+      trainer === 'tfjs' ? `${tfjsName}${threads} + ${ortRt.name}` : `${trainer} trains${threads}, ${tfjsName} scores, ${ortRt.name} embeds`;
     const t = args.train;
     say(`dede scan: ${suspect.files.length} files in ${args.images}${aux ? (oneDecoder ? `, decoder trained on ${aux.files.length} files in ${args.aux}` : `, decoders trained on it and on ${aux.files.length} files in ${args.aux}`) : ''}`);
     const outs = encoder.info.outputs.length > 1 ? ` output ${encoder.info.outputName} (of ${encoder.info.outputs.map((o) => o.name).join(', ')})` : '';
@@ -97,7 +102,7 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     say(`  score     mask ${sc.scoreMask}, ${sc.masks} mask(s), DeDe ${dedeScore}, witnesses ${sc.witnesses.join('+')}, rule ${formatRule(args.rule)}; backend ${backendName}`);
     say(`  cache     ${args.cache ? defaultCacheDir() : 'off'}${resume ? `; resuming from ${args.checkpoint}` : ''}`);
 
-    const runner = slots > 0 ? new ThreadFoldRunner(slots) : null;
+    const runner = slots > 0 ? new ThreadFoldRunner(slots, engine) : null;
     let result: Awaited<ReturnType<typeof runScan>>;
     try {
       result = await runScan(

@@ -10,6 +10,7 @@ import type { Progress } from '../types';
 import { Adam, ADAM_DEFAULTS, type AdamConfig } from './adam';
 import { batchTensors, checkData, type TrainData } from './batch';
 import { DedeModel } from './dede';
+import { stepEngine, type StepRun } from './engine';
 import { planMasks } from './patches';
 import { Rng, STREAM } from './rng';
 
@@ -120,14 +121,23 @@ export async function trainEpochs(state: TrainState, data: TrainData, opts: Trai
   const started = performance.now();
   let stepsHere = 0;
   const until = Math.min(opts.epochs, hooks.untilEpoch ?? opts.epochs);
+  if (state.epoch >= until) return { stopped: false };
+  // Another engine (engine.ts) holds the weights while it steps; `sync` hands them back before
+  // anything outside this loop (hooks, checkpoints, scoring) reads the state.
+  const engine = stepEngine();
+  const run: StepRun | null = engine ? await engine.begin(state) : null;
+  const step = (idx: ArrayLike<number>, ratio: number): Promise<number> => (run ? run.step(data, idx, ratio) : trainStep(state, data, idx, ratio));
   while (state.epoch < until) {
     const order = Rng.derive(state.seed, STREAM.shuffle, state.epoch).permutation(n);
     const ratio = trainMaskAt(opts, state.epoch);
     while (state.epochStep < spe) {
-      if (hooks.shouldStop?.()) return { stopped: true };
+      if (hooks.shouldStop?.()) {
+        run?.sync();
+        return { stopped: true };
+      }
       const from = state.epochStep * opts.batch;
       const idx = order.subarray(from, Math.min(from + opts.batch, n));
-      const loss = await trainStep(state, data, idx, ratio);
+      const loss = await step(idx, ratio);
       state.epochStep += 1;
       state.epochLossSum += loss * idx.length;
       state.epochLossCount += idx.length;
@@ -152,6 +162,7 @@ export async function trainEpochs(state: TrainState, data: TrainData, opts: Trai
     state.epochStep = 0;
     state.epochLossSum = 0;
     state.epochLossCount = 0;
+    run?.sync();
     await hooks.onEpoch?.(state.epoch, mean);
   }
   return { stopped: false };

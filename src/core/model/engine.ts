@@ -1,0 +1,36 @@
+/**
+ * Which engine runs the decoder's training steps in this thread. tfjs (`trainStep`) is the
+ * default everywhere; a host that has ONNX Runtime registers `OrtStepEngine` (onnx/ortStep.ts),
+ * which runs the same step (same masks, loss, gradients and Adam, to float rounding) as one
+ * ONNX graph on the runtime's own kernels. Scoring stays on tfjs either way.
+ */
+import type { TrainData } from './batch';
+import type { TrainState } from './train';
+
+/** Steps on one train state; `sync` writes the weights and optimizer moments back into it. */
+export interface StepRun {
+  step(data: TrainData, idx: ArrayLike<number>, ratio: number): Promise<number>;
+  sync(): void;
+}
+
+export interface StepEngine {
+  /** In words, e.g. 'onnxruntime-node cpu x1'. */
+  readonly name: string;
+  begin(state: TrainState): Promise<StepRun>;
+}
+
+let current: StepEngine | null = null;
+
+/** Registers the engine that `trainEpochs` uses in this thread (null: tfjs). */
+export function setStepEngine(engine: StepEngine | null): void {
+  current = engine;
+}
+
+export function stepEngine(): StepEngine | null {
+  return current;
+}
+
+/** 'tfjs' or the registered engine's name, for reports. */
+export function stepEngineName(): string {
+  return current?.name ?? 'tfjs';
+}

@@ -1,0 +1,139 @@
+/**
+ * The decoder's training step on ONNX Runtime: `buildStepGraph`'s graph run by a runtime the
+ * host hands in (onnxruntime-node's native CPU kernels in the CLI, onnxruntime-web's wasm in a
+ * browser worker). Sessions are cached per shape and shared by every train state of the thread;
+ * a run holds its state's weights and Adam moments as plain arrays while it steps, and `sync`
+ * writes them back into the tfjs model and optimizer, so scoring, checkpoints and the stopping
+ * rule see the same state as after tfjs's own `trainStep`.
+ */
+import type * as ort from 'onnxruntime-web';
+import type { OrtRuntime } from '../../encoder/onnx';
+import { gatherRows, type TrainData } from '../batch';
+import type { StepEngine, StepRun } from '../engine';
+import { planMasks, type MaskPlan } from '../patches';
+import { Rng, STREAM } from '../rng';
+import type { TrainState } from '../train';
+import { buildStepGraph, IO } from './decoderGraph';
+
+export interface OrtStepOptions {
+  runtime: OrtRuntime;
+  /** Execution providers (onnxruntime-node: ['cpu']; onnxruntime-web: ['wasm']). */
+  executionProviders: string[];
+  /** Intra-op threads of each session (onnxruntime-web takes its threads from env.wasm instead). */
+  threads: number;
+  /** In words, for reports. */
+  name: string;
+}
+
+interface Compiled {
+  session: ort.InferenceSession;
+  trained: string[];
+}
+
+/** Selection matrices K [B, keep, T], K[b, j, keepIdx[b, j]] = 1 (as `keepMatrix`). */
+function selection(plan: MaskPlan): Float32Array {
+  const { batch, tokens, keep, keepIdx } = plan;
+  const k = new Float32Array(batch * keep * tokens);
+  for (let i = 0; i < batch * keep; i++) k[i * tokens + keepIdx[i]] = 1;
+  return k;
+}
+
+export class OrtStepEngine implements StepEngine {
+  private readonly sessions = new Map<string, Promise<Compiled>>();
+
+  constructor(private readonly opts: OrtStepOptions) {}
+
+  get name(): string {
+    return this.opts.name;
+  }
+
+  async begin(state: TrainState): Promise<StepRun> {
+    const snap = await state.optimizer.snapshotAsync();
+    return new OrtStepRun(this, state, await state.model.getWeightsAsync(), snap.m, snap.v, { ...snap.steps });
+  }
+
+  /** The session for this state's architecture at (batch, keep), built once per thread. */
+  compile(state: TrainState, batch: number, keep: number): Promise<Compiled> {
+    const { model } = state;
+    const adam = state.optimizer.config;
+    const key = JSON.stringify([model.cfg, model.imageSize, model.embDim, batch, keep, adam.beta1, adam.beta2, adam.eps, adam.weightDecay]);
+    let c = this.sessions.get(key);
+    if (!c) {
+      const params = new Map([...model.variables].map(([n, v]) => [n, v.shape]));
+      const { bytes, trained } = buildStepGraph({ cfg: model.cfg, imageSize: model.imageSize, embDim: model.embDim, batch, keep, params, adam });
+      c = this.opts.runtime.InferenceSession.create(bytes, {
+        executionProviders: this.opts.executionProviders,
+        intraOpNumThreads: this.opts.threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+      }).then((session) => ({ session, trained }));
+      c.catch(() => this.sessions.delete(key));
+      this.sessions.set(key, c);
+    }
+    return c;
+  }
+
+  tensor(data: Float32Array, dims: readonly number[]): ort.Tensor {
+    return new this.opts.runtime.Tensor('float32', data, [...dims]);
+  }
+
+  async dispose(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    for (const c of all) await (await c).session.release();
+  }
+}
+
+class OrtStepRun implements StepRun {
+  constructor(
+    private readonly engine: OrtStepEngine,
+    private readonly state: TrainState,
+    private readonly weights: Record<string, Float32Array>,
+    private readonly m: Record<string, Float32Array>,
+    private readonly v: Record<string, Float32Array>,
+    private readonly steps: Record<string, number>,
+  ) {}
+
+  /** One optimizer step on rows `idx` at mask ratio `ratio`, the same masks as `trainStep`; returns the batch loss. */
+  async step(data: TrainData, idx: ArrayLike<number>, ratio: number): Promise<number> {
+    const { state, engine } = this;
+    const { model } = state;
+    const rng = Rng.derive(state.seed, STREAM.trainMask, state.step);
+    const plan = planMasks(idx.length, model.tokens, ratio, () => rng);
+    const b = idx.length;
+    const s = model.imageSize;
+    const { session, trained } = await engine.compile(state, b, plan.keep);
+    const feeds: Record<string, ort.Tensor> = {
+      [IO.images]: engine.tensor(gatherRows(data.images.data, s * s * 3, idx), [b, s, s, 3]),
+      [IO.emb]: engine.tensor(gatherRows(data.emb.data, data.emb.dim, idx), [b, data.emb.dim]),
+      [IO.masked]: engine.tensor(plan.masked, [b, plan.tokens, 1]),
+      [IO.lossScale]: engine.tensor(Float32Array.of(1 / (b * s * s * 3 * ratio)), []),
+    };
+    if (plan.keep > 0) feeds[IO.select] = engine.tensor(selection(plan), [b, plan.keep, plan.tokens]);
+    const { lr, beta1, beta2 } = state.optimizer.config;
+    for (const name of trained) {
+      const shape = model.variables.get(name)!.shape;
+      const w = this.weights[name];
+      const step = (this.steps[name] ?? 0) + 1;
+      feeds[IO.param(name)] = engine.tensor(w, shape);
+      feeds[IO.m(name)] = engine.tensor(this.m[name] ?? new Float32Array(w.length), shape);
+      feeds[IO.v(name)] = engine.tensor(this.v[name] ?? new Float32Array(w.length), shape);
+      feeds[IO.stepSize(name)] = engine.tensor(Float32Array.of(lr / (1 - beta1 ** step)), []);
+      feeds[IO.bias2(name)] = engine.tensor(Float32Array.of(Math.sqrt(1 - beta2 ** step)), []);
+    }
+    const out = await session.run(feeds);
+    for (const name of trained) {
+      this.steps[name] = (this.steps[name] ?? 0) + 1;
+      this.weights[name] = out[IO.out('p', name)].data as Float32Array;
+      this.m[name] = out[IO.out('m', name)].data as Float32Array;
+      this.v[name] = out[IO.out('v', name)].data as Float32Array;
+    }
+    state.step += 1;
+    return (out[IO.loss].data as Float32Array)[0];
+  }
+
+  sync(): void {
+    this.state.model.setWeights(this.weights);
+    this.state.optimizer.restore(this.state.model.variables, { steps: this.steps, m: this.m, v: this.v });
+  }
+}
