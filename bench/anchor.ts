@@ -100,7 +100,7 @@ for (const preset of presets) {
         const seconds = (performance.now() - t0) / 1000;
         await runner?.close();
         disposeDecoderSet(set);
-        rows.push({ preset, mask, runtime: `${spec.engine === 'tfjs' ? 'tfjs-wasm' : name}, 2 decoders in ${slots + 1} thread(s) (scan)`, samplesPerSec: n / seconds });
+        rows.push({ preset, mask, runtime: `${spec.engine === 'tfjs' ? 'tfjs-wasm' : name}, 2 decoders ${slots > 0 ? `in ${slots + 1} threads at once` : 'one after the other'} (scan)`, samplesPerSec: n / seconds });
       }
       setupTrainEngine({ engine: 'tfjs', ort: 'auto', threads: 1 });
     }

@@ -47,8 +47,9 @@ test('trains the cross-fitted decoders on the suspect images and a dropped auxil
   await expect(page.getByTestId('memory-estimate')).toContainText(`${(MANIFEST.images.length + AUX_COUNT).toLocaleString('en-US')} x 32 px`);
 
   await page.getByRole('button', { name: 'Run', exact: true }).click();
-  // On wasm the second cross-fitted decoder trains in a nested worker on the other core.
-  await expect(page.getByText('Training the 2 cross-fitted decoders on 2 cores at once')).toBeVisible({ timeout: 120_000 });
+  // On wasm ONNX Runtime Web trains both cross-fitted decoders on its wasm threads (both cores).
+  await expect(page.getByText('Training the 2 cross-fitted decoders with ONNX Runtime Web (wasm, 2 threads)')).toBeVisible({ timeout: 120_000 });
+  await expect(page.locator('.backend-line[data-backend="wasm"]')).toContainText('decoder training on ONNX Runtime Web (wasm, 2 threads)');
   await waitForPhase(page, 'done');
 
   const [json] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON summary' }).click()]);

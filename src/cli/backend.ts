@@ -110,8 +110,11 @@ export function setupTrainEngine(spec: TrainEngineSpec): string {
   return name;
 }
 
-/** ONNX Runtime threads per decoder when `parallel` decoders train at once on this machine. */
-export function threadsPerDecoder(parallel: number): number {
-  const cores = os.availableParallelism?.() ?? os.cpus().length;
-  return Math.max(1, Math.floor(cores / Math.max(1, parallel)));
+/**
+ * ONNX Runtime threads per decoder when `parallel` decoders train at once, sharing `budget`
+ * threads (--train-threads; default: this machine's cores).
+ */
+export function threadsPerDecoder(parallel: number, budget: number | null = null): number {
+  const total = budget ?? os.availableParallelism?.() ?? os.cpus().length;
+  return Math.max(1, Math.floor(total / Math.max(1, parallel)));
 }

@@ -51,8 +51,9 @@ Decoder:
   --trim SHARE           keep this share of the images, the most suspicious to the
                          decoder-free witnesses, out of the cross-fitted decoders' training;
                          they are still scored (default ${DEFAULT_TRAIN.trim}; paper 0)
-  --train-threads N      threads training the cross-fitted decoders at once, one engine
-                         per thread (default: one per core, at most --folds; 1 = one thread)
+  --train-threads N      threads that train (default: one per core): the cross-fitted
+                         decoders train at once, one per thread up to --folds, and ONNX
+                         Runtime shares the rest out among them (1 = one thread in all)
   --train-engine ort|tfjs  what runs the training steps: ONNX Runtime (the runtime --ort
                          picks; default, several times faster on a CPU) or tfjs-wasm; the
                          same step either way, equal to float rounding

@@ -85,7 +85,7 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     const oneDecoder = aux !== null && args.trainOn === 'aux';
     const folds = oneDecoder ? 1 : args.train.folds;
     const slots = Math.min(foldSlots(folds), Math.max(0, (args.trainThreads ?? Infinity) - 1));
-    const engine: TrainEngineSpec = { engine: args.trainEngine, ort: args.ort, threads: threadsPerDecoder(slots + 1) };
+    const engine: TrainEngineSpec = { engine: args.trainEngine, ort: args.ort, threads: threadsPerDecoder(slots + 1, args.trainThreads) };
     const trainer = setupTrainEngine(engine);
     const tfjsName = `tfjs-${backend.tfjs}${fastBatchMatMulActive() ? ' (SIMD batched matMul)' : ''}`;
     const threads = slots > 0 ? ` x${slots + 1} training threads` : '';

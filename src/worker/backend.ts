@@ -10,6 +10,7 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 
 import { fastBatchMatMulActive, installFastBatchMatMul } from '../core/model/fastBatchMatMul';
+import { useTrainingEngine } from './trainEngine';
 import { backendOrder, isSoftwareAdapter, type BackendChoice, type BackendName, type GpuAdapterReport } from './backendPolicy';
 
 export { BACKEND_CHOICES, backendOrder, type BackendChoice, type BackendName, type GpuAdapterReport } from './backendPolicy';
@@ -20,6 +21,8 @@ export interface BackendInfo {
   adapter: GpuAdapterReport | null;
   /** Why this backend, in words shown to the user. */
   reason: string;
+  /** What runs the decoder's training steps when not this backend itself (trainEngine.ts). */
+  trainer: string | null;
 }
 
 interface AdapterInfoLike {
@@ -117,7 +120,7 @@ export async function chooseBackend(choice: BackendChoice, exclude: BackendName[
   const adapter = await probeGpuAdapter();
   const order = backendOrder(choice, adapter).filter((b) => !exclude.includes(b));
   for (const name of order) {
-    if (await tryBackend(name)) return { name, adapter, reason: reasonFor(name, choice, adapter, order[0]) };
+    if (await tryBackend(name)) return { name, adapter, reason: reasonFor(name, choice, adapter, order[0]), trainer: useTrainingEngine(name) };
   }
   throw new Error('No tfjs backend could start in this browser (tried ' + order.join(', ') + ').');
 }

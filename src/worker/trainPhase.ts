@@ -1,8 +1,8 @@
 /**
  * The training phase of a run: continues the right decoders (memory, checkpoint or fresh, as
  * core's DecoderSet: cross-fitted folds on the suspect folder), checkpoints after every epoch,
- * honours pause / stop-early / cancel between steps, and on a lost GPU moves to the next
- * backend from the last finished epoch.
+ * honours pause / stop-early / cancel between steps, and on a lost GPU (or a failed ONNX Runtime
+ * training engine) moves on from the last finished epoch.
  */
 import { embeddingModelId } from '../core/embedCache';
 import {
@@ -24,7 +24,8 @@ import type { JobControl } from './control';
 import type { RunEvent, RunSettings } from './protocol';
 import type { Session } from './session';
 import { probeGrid, probeIndices, viewContext } from './views';
-import { webFoldRunner } from './foldRunner';
+import { stepEngine } from '../core/model/engine';
+import { dropTrainingEngine } from './trainEngine';
 import { powerStopRule, stopRuleSentence, type PowerCheck } from '../core/stopRule';
 
 export interface TrainContext {
@@ -98,27 +99,23 @@ export async function trainPhase(
 
   const probes = probeIndices(crossFit ? scoredCount : data.images.count);
   let device = watchDeviceLoss();
-  // On wasm (one core per instance) the other cross-fitted decoders train in nested workers.
-  const runner = ctx.backend.name === 'wasm' && set.states.length > 1 ? webFoldRunner(set.states.length) : null;
-  if (runner && set.states.some((st) => st.epoch < settings.train.epochs)) {
-    emit({ type: 'notice', level: 'info', message: `Training the ${set.states.length} cross-fitted decoders on ${runner.slots + 1} cores at once (one wasm worker each).` });
+  // On the CPU backends ONNX Runtime Web trains on all its threads (trainEngine.ts), so the
+  // cross-fitted decoders train one after the other in this worker.
+  if (stepEngine() && set.states.some((st) => st.epoch < settings.train.epochs)) {
+    const n = set.states.length;
+    emit({ type: 'notice', level: 'info', message: `Training ${n === 1 ? 'the decoder' : `the ${n} cross-fitted decoders`} with ${stepEngine()!.name}.` });
   }
   // The label-free stopping rule (core/stopRule.ts), on cross-fitted decoders only, as in the CLI.
   const stopRule = powerStopRule(set, data, { ...settings.score, seed: settings.train.seed }, crossFit ? (settings.train.untilPower ?? null) : null);
-  try {
-    const outcome = await trainLoop();
-    const line = outcome.set && stopRule ? stopRuleSentence(stopRule, settings.train.epochs, epochOf(outcome.set)) : null;
-    if (line) emit({ type: 'notice', level: 'info', message: line[0].toUpperCase() + line.slice(1) + '.' });
-    return outcome;
-  } finally {
-    await runner?.close();
-  }
+  const outcome = await trainLoop();
+  const line = outcome.set && stopRule ? stopRuleSentence(stopRule, settings.train.epochs, epochOf(outcome.set)) : null;
+  if (line) emit({ type: 'notice', level: 'info', message: line[0].toUpperCase() + line.slice(1) + '.' });
+  return outcome;
 
   async function trainLoop(): Promise<TrainOutcome> {
     for (;;) {
       try {
         const { stopped } = await trainDecoderSet(set, data, settings.train, {
-          runner,
           stopRule,
           onProgress: ctx.onProgress,
           shouldStop: () => control.shouldStop() || device.lost,
@@ -141,6 +138,18 @@ export async function trainPhase(
         if (reason() === 'cancel') return { set: null, resumedFrom, powerByEpoch: null };
         if (reason() === 'finish') break;
       } catch (err) {
+        if (stepEngine()) {
+          // The ONNX Runtime engine failed (a runtime without a kernel it needs, memory): tfjs
+          // trains from the last finished epoch, as after a lost GPU.
+          const from = stepEngine()!.name;
+          dropTrainingEngine();
+          ctx.backend = { ...ctx.backend, trainer: null };
+          emit({ type: 'backend', backend: ctx.backend });
+          session.dropDecoders();
+          set = adopt(lastBytes ? decoderSetFromBytes(lastBytes) : fresh());
+          emit({ type: 'notice', level: 'warn', message: `Training on ${from} failed (${message(err)}). Training continues on tfjs-${ctx.backend.name} from epoch ${epochOf(set)}.` });
+          continue;
+        }
         if (ctx.backend.name === 'wasm' || ctx.backend.name === 'cpu') throw err;
         const from = ctx.backend.name;
         ctx.backend = await ctx.switchBackend([from]);

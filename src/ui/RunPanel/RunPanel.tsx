@@ -124,6 +124,12 @@ export function RunPanel() {
       {backend && (
         <p className="backend-line" data-backend={backend.name}>
           Backend: <strong>{backend.name}</strong> <span className="muted">({backend.reason})</span>
+          {backend.trainer && (
+            <span className="trainer">
+              {' '}
+              · decoder training on <strong>{backend.trainer}</strong>
+            </span>
+          )}
         </p>
       )}
     </section>
