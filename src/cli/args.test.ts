@@ -38,6 +38,14 @@ describe('parseScanArgs', () => {
   it('takes every paper setting with --preset paper, flags still winning', () => {
     expect(parseScanArgs([...base, '--preset', 'paper'])!.train).toEqual(PAPER_TRAIN);
     expect(parseScanArgs([...base, '--preset', 'paper', '--epochs', '5'])!.train).toEqual({ ...PAPER_TRAIN, epochs: 5 });
+    expect(parseScanArgs([...base, '--preset', 'paper', '--train-mask', '0.99'])!.train).toEqual({ ...PAPER_TRAIN, trainMask: 0.99 });
+    expect(() => parseScanArgs([...base, '--train-mask', '1'])).toThrow(/--train-mask 1: expected a mask ratio between 0 and 1/);
+  });
+
+  it('takes the training engine: ONNX Runtime by default, tfjs on request', () => {
+    expect(parseScanArgs(base)!.trainEngine).toBe('ort');
+    expect(parseScanArgs([...base, '--train-engine', 'tfjs'])!.trainEngine).toBe('tfjs');
+    expect(() => parseScanArgs([...base, '--train-engine', 'torch'])).toThrow(/--train-engine/);
   });
 
   it('trains until the decoder is mature by default; an explicit --epochs N means exactly N unless --until-power says otherwise', () => {

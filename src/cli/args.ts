@@ -112,6 +112,7 @@ const SCAN_OPTIONS = {
   'max-train-images': { type: 'string' },
   trim: { type: 'string' },
   'until-power': { type: 'string' },
+  'train-mask': { type: 'string' },
   background: { type: 'string' },
   preset: { type: 'string' },
   epochs: { type: 'string' },
@@ -163,6 +164,13 @@ function untilPowerArg(text: string | undefined, fallback: number | null, epochs
   if (text === 'off' || text === '0') return null;
   const v = Number(text);
   if (!(Number.isFinite(v) && v > 0.5 && v < 1)) throw new UsageError(`--until-power ${text}: expected a held-out decoder power between 0.5 and 1 (e.g. 0.85), or off`);
+  return v;
+}
+
+function trainMaskArg(text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (!(Number.isFinite(v) && v > 0 && v < 1)) throw new UsageError(`--train-mask ${text}: expected a mask ratio between 0 and 1 (e.g. 0.9, the paper's; 0.99, the default)`);
   return v;
 }
 
@@ -218,6 +226,7 @@ export function parseScanArgs(argv: string[]): ScanArgs | null {
     ...base,
     epochs: intArg('epochs', str('epochs'), 1) ?? base.epochs,
     batch: intArg('batch', str('batch'), 1) ?? base.batch,
+    trainMask: trainMaskArg(str('train-mask'), base.trainMask),
     seed: intArg('seed', str('seed'), 0) ?? base.seed,
     folds: intArg('folds', str('folds'), 1) ?? base.folds,
     rebuildSize: intArg('rebuild-size', str('rebuild-size'), 4) ?? base.rebuildSize,

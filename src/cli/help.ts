@@ -69,6 +69,7 @@ Decoder:
                          ${MATURE_POWER} on (default ${DEFAULT_TRAIN.untilPower}; off with --epochs N or paper)
   --budget MINUTES       stop training at the first epoch end after this long (default
                          ${DEFAULT_BUDGET_MINUTES} for fast, none for paper; 0 = no limit)
+  --train-mask R         share of patches hidden while training (default ${DEFAULT_TRAIN.trainMask}; paper ${PAPER_TRAIN.trainMask})
   --batch N              training batch size (default ${DEFAULT_TRAIN.batch} for fast, ${PAPER_TRAIN.batch} for paper)
   --seed N               random seed (default ${DEFAULT_TRAIN.seed})
   --folds K              cross-fit K decoders, each scoring the images it did not train on
