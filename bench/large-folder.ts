@@ -59,7 +59,7 @@ if (process.env.PREPARE_ONLY === '1') process.exit(0);
 const out = join(tmpdir(), `dede-large-${n}-${size}-scores.csv`);
 const json = join(tmpdir(), `dede-large-${n}-${size}.json`);
 const started = performance.now();
-const child = spawn(process.execPath, ['bin/dede.mjs', 'scan', '--encoder', encoder, '--images', folder, '--out', out, '--json', json, '--force', '--norm', 'cifar10'], { stdio: ['ignore', 'inherit', 'inherit'] });
+const child = spawn(process.execPath, ['bin/dede.mjs', 'scan', '--encoder', encoder, '--images', folder, '--out', out, '--json', json, '--force', '--no-cache', '--norm', 'cifar10'], { stdio: ['ignore', 'inherit', 'inherit'] });
 let peakKb = 0;
 const poll = setInterval(() => {
   try {

@@ -1,167 +1,186 @@
 /**
- * `npm run bench [-- options]`: embedding and decoder-training throughput on every backend
- * Node offers, the same decoder in PyTorch on the same CPU, and AUROC of `fast` vs `paper` on
- * the demo fixture. Prints a report and writes bench/results.json and bench/RESULTS.md.
- * This is a measurement, not a test: nothing here asserts a speed.
+ * `npm run bench [-- options]`: the speed figures of the README's Benchmarks section, in one run
+ * on one machine: the matrix-product peak of this CPU (onnxruntime-node's MLAS, 1 and 2 threads);
+ * decoder training against PyTorch in its best configuration with each engine's achieved GFLOP/s
+ * and share of that peak (bench/anchorBench.ts); embedding throughput per runtime
+ * (bench/embedding.ts); and whole `dede scan` runs at their defaults, drop to verdict: 1,000
+ * images at 32 px and at 224 px, and 10,000 at 32 px for memory, each with the peak resident
+ * memory the kernel reports (bench/large-folder.ts). Writes bench/results.json and
+ * bench/RESULTS.md. A measurement, not a test: nothing here asserts a speed.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { setupNodeBackend } from '../src/cli/backend';
 import type { PresetName } from '../src/core/options';
-import { benchAuroc } from './auroc';
-import { benchEmbedding } from './embedding';
-import { machineInfo, underLoad } from './machine';
-import { markdown, ratios, type BenchResults } from './report';
-import { benchTorch } from './torch';
-import { benchTraining } from './training';
-import { wasmFlavour, type StepBudget } from './timing';
+import { anchorTable, benchAnchor, type AnchorResult } from './anchorBench';
+import { benchAuroc, type AurocResult } from './auroc';
+import { benchEmbedding, type EmbedRow } from './embedding';
+import { machineInfo, underLoad, type MachineInfo } from './machine';
+import { matmulPeak, type PeakRow } from './peak';
+import { wasmFlavour } from './timing';
 
 const USAGE = `npm run bench -- [options]
-  --quick            fewer timed steps, and skip the AUROC comparison (keeps the last one recorded)
-  --no-cpu           skip the tfjs cpu backend (very slow)
-  --no-torch         skip the PyTorch comparison
-  --no-auroc         skip the AUROC comparison
-  --epochs N         epochs for fast in the AUROC comparison (default 10)
-  --demo DIR         fixture folder for the AUROC comparison (default fixtures/patch, the patch backdoor)
-  --same-epochs      paper trains the same epochs as fast (default: the same training time)
-  --torch-threads N  torch.set_num_threads (default 2)
-  --torch-blas DIR   also run torch with DIR/libblas.so.3 (e.g. OpenBLAS) first on LD_LIBRARY_PATH
-                     (default: $DEDE_BENCH_TORCH_BLAS_DIR)`;
+  --quick        fewer timed steps, and only the 1,000-image scans (no 10,000-image scan)
+  --no-scans     skip the whole-scan runs
+  --presets P    decoder presets to time (default fast,paper)
+  --auroc        also train fast and paper on the patch fixture for the same time and compare AUROC (slow)`;
 
-const RESULTS_JSON = 'bench/results.json';
-const RESULTS_MD = 'bench/RESULTS.md';
-const PRESETS: PresetName[] = ['fast', 'paper'];
-const BATCH = 64;
-const SIZE = 32;
-const EMB_DIM = 128;
-const MASK = 0.9;
-const CPU_WARMUP_BATCH = 8;
-
-function budget(warmup: number, minSteps: number, minSeconds: number, maxSteps: number): StepBudget {
-  return { warmup, minSteps, minSeconds, maxSteps };
+interface ScanRecord {
+  images: number;
+  imageSize: number;
+  encoder: string;
+  seconds: number;
+  peakRssMiB: number;
+  timings: Record<string, number> | null;
+  epochs: number | null;
+  exitCode: number;
 }
 
-function previousAuroc(): BenchResults['auroc'] {
-  if (!existsSync(RESULTS_JSON)) return null;
-  try {
-    const old = JSON.parse(readFileSync(RESULTS_JSON, 'utf8')) as BenchResults;
-    return old.auroc && !old.auroc.skipped ? old.auroc : null;
-  } catch {
-    return null;
-  }
+interface Results {
+  date: string;
+  args: string[];
+  machine: MachineInfo;
+  underLoad: boolean;
+  wasm: string;
+  peak: PeakRow[];
+  anchor: AnchorResult | null;
+  embedding: EmbedRow[];
+  scans: ScanRecord[];
+  auroc: AurocResult | null;
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const { values: a } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean', default: false },
-      'no-cpu': { type: 'boolean', default: false },
-      'no-torch': { type: 'boolean', default: false },
-      'no-auroc': { type: 'boolean', default: false },
-      'same-epochs': { type: 'boolean', default: false },
-      epochs: { type: 'string', default: '10' },
-      demo: { type: 'string', default: 'fixtures/patch' },
-      'torch-threads': { type: 'string', default: '2' },
-      'torch-blas': { type: 'string', default: process.env.DEDE_BENCH_TORCH_BLAS_DIR ?? '' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (a.help) {
-    console.log(USAGE);
-    return;
-  }
-  const epochs = Number(a.epochs);
-  const torchThreads = Number(a['torch-threads']);
-  if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`--epochs ${a.epochs}: give a whole number >= 1`);
-  if (!Number.isInteger(torchThreads) || torchThreads < 1) throw new Error(`--torch-threads ${a['torch-threads']}: give a whole number >= 1`);
-  const quick = a.quick!;
-  const backend = await setupNodeBackend();
-  const results: BenchResults = {
-    date: new Date().toISOString(),
-    args: argv,
-    machine: machineInfo(),
-    underLoad: false,
-    wasm: await wasmFlavour(),
-    ort: `wasm, ${backend.ort.replace('wasm x', '')} threads`,
-    cpuWarmupBatch: CPU_WARMUP_BATCH,
-    embedding: [],
-    training: [],
-    torch: null,
-    ratios: [],
-    // The last full run's comparison stands until this run replaces it (it carries its own date).
-    auroc: previousAuroc(),
-  };
-  const save = () => {
-    results.machine.loadEnd = os.loadavg();
-    results.underLoad = underLoad(results.machine);
-    results.ratios = ratios(results);
-    writeFileSync(RESULTS_JSON, JSON.stringify(results, null, 2) + '\n');
-    writeFileSync(RESULTS_MD, markdown(results));
-  };
-  const say = (s: string) => process.stderr.write(s + '\n');
-  say(`bench on ${results.machine.cpuModel}, ${results.machine.nproc} cores, load ${results.machine.loadStart.map((x) => x.toFixed(2)).join(' ')}`);
+const { values: a } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    'no-scans': { type: 'boolean', default: false },
+    presets: { type: 'string', default: 'fast,paper' },
+    auroc: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (a.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const say = (s: string) => process.stderr.write(s + '\n');
+await setupNodeBackend();
+const results: Results = {
+  date: new Date().toISOString(),
+  args: process.argv.slice(2),
+  machine: machineInfo(),
+  underLoad: false,
+  wasm: await wasmFlavour(),
+  peak: [],
+  anchor: null,
+  embedding: [],
+  scans: [],
+  auroc: null,
+};
+const cores = os.availableParallelism?.() ?? os.cpus().length;
+const save = () => {
+  results.machine.loadEnd = os.loadavg();
+  results.underLoad = underLoad(results.machine);
+  writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
+  writeFileSync('bench/RESULTS.md', markdown(results));
+};
+say(`bench on ${results.machine.cpuModel}, ${cores} cores, load ${results.machine.loadStart.map((x) => x.toFixed(2)).join(' ')}`);
 
-  say('embedding throughput...');
-  results.embedding = await benchEmbedding({
-    batch: BATCH,
-    size: SIZE,
-    budget: quick ? budget(1, 2, 1, 20) : budget(1, 3, 5, 50),
-    ortRuntime: `onnxruntime-web ${results.ort}`,
-  });
-  save();
+say('matrix-product peak (onnxruntime-node, 1024^3)...');
+results.peak = await matmulPeak([...new Set([1, Math.min(2, cores), cores])]);
+save();
 
-  say('decoder training throughput...');
-  results.training = await benchTraining({
-    presets: PRESETS,
-    batch: BATCH,
-    size: SIZE,
-    embDim: EMB_DIM,
-    mask: MASK,
-    budgets: {
-      wasm: quick ? budget(1, 2, 3, 20) : budget(1, 3, 10, 50),
-      // The cpu backend is 10-30x slower: one timed step after a small warm-up step.
-      cpu: budget(1, 1, 0, 1),
-    },
-    warmupBatch: { cpu: CPU_WARMUP_BATCH },
-    skip: a['no-cpu'] ? { cpu: 'not run (--no-cpu)' } : {},
-  });
-  save();
+say('decoder training against PyTorch at its best...');
+results.anchor = await benchAnchor({ quick: a.quick!, presets: a.presets!.split(',') as PresetName[], log: say });
+save();
 
-  if (!a['no-torch']) {
-    say('PyTorch decoder training throughput...');
-    results.torch = benchTorch({
-      presets: PRESETS,
-      batch: BATCH,
-      size: SIZE,
-      embDim: EMB_DIM,
-      mask: MASK,
-      threads: torchThreads,
-      warmup: 1,
-      minSteps: quick ? 2 : 3,
-      minSeconds: quick ? 3 : 10,
-      maxSteps: 50,
-      blasDir: a['torch-blas'] || null,
-    });
-    if (results.torch.note) say(results.torch.note);
+say('embedding throughput...');
+results.embedding = await benchEmbedding({ batch: 64, size: 32, budget: a.quick ? { warmup: 1, minSteps: 2, minSeconds: 1, maxSteps: 20 } : { warmup: 1, minSteps: 3, minSeconds: 5, maxSteps: 50 }, ortRuntime: 'onnxruntime-web wasm' });
+save();
+
+if (!a['no-scans']) {
+  const scans: [number, string, number][] = [
+    [1000, 'fixtures/patch/encoder.onnx', 28],
+    [1000, 'fixtures/r224/encoder.onnx', 224],
+    ...(a.quick ? [] : ([[10000, 'fixtures/patch/encoder.onnx', 28]] as [number, string, number][])),
+  ];
+  for (const [n, encoder, size] of scans) {
+    say(`dede scan, ${n} images at ${size} px (${encoder})...`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'bench/large-folder.ts', String(n), encoder, String(size)], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`bench/large-folder.ts ${n} ${encoder} ${size} failed`);
+    results.scans.push(JSON.parse(readFileSync(`bench/scan-${n}x${size}.json`, 'utf8')) as ScanRecord);
     save();
   }
-
-  if (!quick && !a['no-auroc']) {
-    say('AUROC fast vs paper on the demo fixture (slow; --quick skips it)...');
-    const load = os.loadavg();
-    const measuredAt = new Date().toISOString();
-    const r = await benchAuroc({ demo: a.demo!, epochs, sameEpochs: a['same-epochs']!, presets: PRESETS });
-    results.auroc = { ...r, measuredAt, load };
-  }
-  save();
-  console.log(markdown(results));
-  say(`wrote ${RESULTS_JSON} and ${RESULTS_MD}`);
 }
 
-main().catch((err) => {
-  console.error(err instanceof Error ? (process.env.DEDE_DEBUG ? err.stack : `bench: ${err.message}`) : err);
-  process.exitCode = 1;
-});
+if (a.auroc) {
+  say('AUROC fast vs paper on the patch fixture, same training time (slow)...');
+  results.auroc = await benchAuroc({ demo: 'fixtures/patch', epochs: 10, sameEpochs: false, presets: ['fast', 'paper'] });
+}
+save();
+console.log(markdown(results));
+say('wrote bench/results.json and bench/RESULTS.md');
+
+function markdown(r: Results): string {
+  const m = r.machine;
+  const peak1 = r.peak.find((p) => p.threads === 1)?.gflops ?? NaN;
+  const peakAll = Math.max(...r.peak.map((p) => p.gflops));
+  const out: string[] = [
+    '# DeDe Studio benchmark',
+    '',
+    `Measured ${r.date} with \`npm run bench${r.args.length ? ' -- ' + r.args.join(' ') : ''}\`.`,
+    '',
+    `Machine: ${m.cpuModel}, ${m.nproc} cores, ${m.memGiB} GiB; ${m.platform}, Node ${m.node}, tfjs ${m.tfjs} (wasm: ${r.wasm}), onnxruntime-web ${m.onnxruntimeWeb}.`,
+    `Load average (1/5/15 min): ${m.loadStart.map((x) => x.toFixed(2)).join(' / ')} at the start, ${m.loadEnd?.map((x) => x.toFixed(2)).join(' / ') ?? '-'} at the end${r.underLoad ? ' (**under load**: other work shared the CPU)' : ''}.`,
+    '',
+    '## Matrix-product peak (one [1024,1024] x [1024,1024] float32 MatMul, onnxruntime-node)',
+    '',
+    '| threads | GFLOP/s |',
+    '|---|---|',
+    ...r.peak.map((p) => `| ${p.threads} | ${p.gflops.toFixed(1)} |`),
+    '',
+  ];
+  if (r.anchor) {
+    const an = r.anchor;
+    out.push(
+      '## Decoder training against PyTorch in its best configuration (batch 64, 32 px, 128-d embeddings)',
+      '',
+      'PyTorch: bench/torch_dede.py, the same network, at 1 and 2 threads with OPENBLAS_NUM_THREADS=1; the best is the anchor. GFLOP/s counts the matrix products of a step (forward and backward) as the ONNX step graph has them: ' +
+        Object.entries(an.flopsPerSample).map(([k, v]) => `${k} ${(v / 1e6).toFixed(0)} MFLOP per sample`).join(', ') + '.',
+      '',
+      anchorTable(an),
+      '',
+      `Share of the matrix-product peak: ${an.rows
+        .filter((x) => x.gflops && /onnxruntime-node cpu x\d, 1 decoder/.test(x.runtime))
+        .map((x) => {
+          const t = Number(/x(\d)/.exec(x.runtime)![1]);
+          const pk = t === 1 ? peak1 : peakAll;
+          return `${x.preset} @ ${x.mask}, ${t} thread${t > 1 ? 's' : ''}: ${((100 * x.gflops!) / pk).toFixed(0)}%`;
+        })
+        .join('; ')}.`,
+      '',
+    );
+  }
+  out.push('## Embedding throughput (frozen encoder, after a warm-up call)', '', '| encoder | runtime | batch | size | images/s |', '|---|---|---|---|---|');
+  for (const e of r.embedding) out.push(`| \`${e.encoder}\` | ${e.runtime} | ${e.batch} | ${e.size} | ${e.imagesPerSec?.toFixed(1) ?? `- (${e.skipped})`} |`);
+  out.push('');
+  if (r.scans.length) {
+    out.push(
+      '## Whole scans, drop to verdict (`dede scan` defaults, Fashion-MNIST PNG files, no cache)',
+      '',
+      '| images | px | encoder | decoding s | embedding s | training s (epochs) | scoring s | total s | per 1,000 images | peak RSS | per 10,000 images |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const s of r.scans) {
+      const t = s.timings ?? {};
+      const f = (k: string) => (t[k] ?? NaN).toFixed(1);
+      out.push(
+        `| ${s.images} | ${s.imageSize} | \`${s.encoder}\` | ${f('decoding')} | ${f('embedding')} | ${f('training')} (${s.epochs}) | ${f('scoring')} | ${s.seconds.toFixed(1)} | ${((1000 * s.seconds) / s.images).toFixed(1)} s | ${s.peakRssMiB} MiB | ${((10000 * s.peakRssMiB) / s.images).toFixed(0)} MiB |`,
+      );
+    }
+    out.push('');
+  }
+  if (r.auroc) out.push('## AUROC, fast vs paper, same training time', '', '```', JSON.stringify(r.auroc, null, 2), '```', '');
+  return out.join('\n') + '\n';
+}

@@ -42,6 +42,8 @@ export interface StepGraph {
   bytes: Uint8Array;
   /** Parameters the step updates (the others get no gradient at this keep, e.g. the patch encoder at keep 0). */
   trained: string[];
+  /** FLOPs of the step's matrix products (forward and backward), for achieved-GFLOP/s figures. */
+  matmulFlops: number;
 }
 
 export function buildStepGraph(spec: StepGraphSpec): StepGraph {
@@ -147,5 +149,5 @@ export function buildStepGraph(spec: StepGraphSpec): StepGraph {
     g.output(m1, IO.out('m', name));
     g.output(v1, IO.out('v', name));
   }
-  return { bytes: g.encode(`dede_step_b${b}_k${keep}`), trained };
+  return { bytes: g.encode(`dede_step_b${b}_k${keep}`), trained, matmulFlops: g.matmulFlops };
 }

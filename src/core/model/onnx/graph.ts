@@ -35,6 +35,8 @@ export class GraphBuilder {
   private readonly tape: TapeEntry[] = [];
   private readonly consts = new Map<string, V>();
   private counter = 0;
+  /** Multiply-add FLOPs (2 per multiply-add) of every matrix product emitted so far. */
+  matmulFlops = 0;
 
   /** A graph input; `grad` marks a parameter to differentiate with respect to. */
   input(name: string, shape: number[], grad = false): V {
@@ -123,6 +125,8 @@ export class GraphBuilder {
   }
 
   private rawMatmul(a: V, b: V, tA: boolean, tB: boolean, alpha: number, shape: readonly number[]): V {
+    const k = tA ? a.shape[a.shape.length - 2] : a.shape[a.shape.length - 1];
+    this.matmulFlops += 2 * k * size(shape);
     if (a.shape.length === 2 && b.shape.length === 2 && (tA || tB || alpha !== 1))
       return this.emit('Gemm', [a.name, b.name], shape, { transA: +tA, transB: +tB, alpha: { float: alpha } });
     if (!tA && !tB && alpha === 1) return this.emit('MatMul', [a.name, b.name], shape);
