@@ -92,6 +92,8 @@ export interface TrainEngineSpec {
   ort: OrtChoice;
   /** ONNX Runtime intra-op threads of each decoder being trained. */
   threads: number;
+  /** ONNX Runtime intra-op threads of scoring's forward passes (default: threads). */
+  predictThreads?: number;
 }
 
 /**
@@ -106,7 +108,7 @@ export function setupTrainEngine(spec: TrainEngineSpec): string {
   }
   const rt = ortBackend(spec.ort);
   const name = `${rt.name.replace(/ x\d+$/, '')} x${spec.threads}`;
-  setStepEngine(new OrtStepEngine({ runtime: rt.runtime, executionProviders: rt.executionProviders, threads: spec.threads, name }));
+  setStepEngine(new OrtStepEngine({ runtime: rt.runtime, executionProviders: rt.executionProviders, threads: spec.threads, predictThreads: spec.predictThreads, name }));
   return name;
 }
 

@@ -85,12 +85,12 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     const oneDecoder = aux !== null && args.trainOn === 'aux';
     const folds = oneDecoder ? 1 : args.train.folds;
     const slots = Math.min(foldSlots(folds), Math.max(0, (args.trainThreads ?? Infinity) - 1));
-    const engine: TrainEngineSpec = { engine: args.trainEngine, ort: args.ort, threads: threadsPerDecoder(slots + 1, args.trainThreads) };
+    const engine: TrainEngineSpec = { engine: args.trainEngine, ort: args.ort, threads: threadsPerDecoder(slots + 1, args.trainThreads), predictThreads: threadsPerDecoder(1, args.trainThreads) };
     const trainer = setupTrainEngine(engine);
     const tfjsName = `tfjs-${backend.tfjs}${fastBatchMatMulActive() ? ' (SIMD batched matMul)' : ''}`;
     const threads = slots > 0 ? ` x${slots + 1} training threads` : '';
     const backendName =
-      trainer === 'tfjs' ? `${tfjsName}${threads} + ${ortRt.name}` : `${trainer} trains${threads}, ${tfjsName} scores, ${ortRt.name} embeds`;
+      trainer === 'tfjs' ? `${tfjsName}${threads} + ${ortRt.name}` : `${trainer} trains${threads} and rebuilds, ${tfjsName} scores, ${ortRt.name} embeds`;
     const t = args.train;
     say(`dede scan: ${suspect.files.length} files in ${args.images}${aux ? (oneDecoder ? `, decoder trained on ${aux.files.length} files in ${args.aux}` : `, decoders trained on it and on ${aux.files.length} files in ${args.aux}`) : ''}`);
     const outs = encoder.info.outputs.length > 1 ? ` output ${encoder.info.outputName} (of ${encoder.info.outputs.map((o) => o.name).join(', ')})` : '';

@@ -131,15 +131,19 @@ export class DedeModel {
     });
   }
 
-  /** Per-sample score: sum over hidden pixels (all channels) of (x_hat - x)^2, in normalised space. */
-  scoreBatch(images: tf.Tensor4D, emb: tf.Tensor2D, plan: MaskPlan): tf.Tensor1D {
-    return tf.tidy(() => tf.sum(this.maskedSquaredError(images, emb, plan), [1, 2]) as tf.Tensor1D);
+  /**
+   * Per-sample score: sum over hidden pixels (all channels) of (x_hat - x)^2, in normalised space.
+   * `pred`, when given, is this model's `predictPatches` computed elsewhere (a training engine's
+   * forward pass, engine.ts); the caller keeps ownership of it.
+   */
+  scoreBatch(images: tf.Tensor4D, emb: tf.Tensor2D, plan: MaskPlan, pred?: tf.Tensor3D): tf.Tensor1D {
+    return tf.tidy(() => tf.sum(this.maskedSquaredError(images, emb, plan, pred), [1, 2]) as tf.Tensor1D);
   }
 
   /** (x_hat - x)^2 * M in patch space [B, T, 3p^2]. */
-  private maskedSquaredError(images: tf.Tensor4D, emb: tf.Tensor2D, plan: MaskPlan): tf.Tensor3D {
+  private maskedSquaredError(images: tf.Tensor4D, emb: tf.Tensor2D, plan: MaskPlan, given?: tf.Tensor3D): tf.Tensor3D {
     return tf.tidy(() => {
-      const pred = this.predictPatches(images, emb, plan);
+      const pred = given ?? this.predictPatches(images, emb, plan);
       const target = patchify(images, this.cfg.patch);
       const m = tf.tensor3d(plan.masked, [plan.batch, plan.tokens, 1]);
       return tf.mul(tf.squaredDifference(pred, target), m) as tf.Tensor3D;
@@ -152,11 +156,11 @@ export class DedeModel {
     return this.forwardPlan(images, emb, plan);
   }
 
-  /** `forward` with a given mask plan. */
-  forwardPlan(images: tf.Tensor4D, emb: tf.Tensor2D, plan: MaskPlan): { recon: tf.Tensor4D; mask: tf.Tensor4D } {
+  /** `forward` with a given mask plan (and, optionally, predicted patches computed elsewhere, as in `scoreBatch`). */
+  forwardPlan(images: tf.Tensor4D, emb: tf.Tensor2D, plan: MaskPlan, pred?: tf.Tensor3D): { recon: tf.Tensor4D; mask: tf.Tensor4D } {
     return tf.tidy(() => {
       const p = this.cfg.patch;
-      const recon = unpatchify(this.predictPatches(images, emb, plan), p, 3);
+      const recon = unpatchify(pred ?? this.predictPatches(images, emb, plan), p, 3);
       const m = tf.tensor3d(plan.masked, [plan.batch, plan.tokens, 1]);
       const mask = unpatchify(tf.tile(m, [1, 1, p * p]) as tf.Tensor3D, p, 1);
       return { recon, mask };

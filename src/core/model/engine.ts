@@ -2,9 +2,12 @@
  * Which engine runs the decoder's training steps in this thread. tfjs (`trainStep`) is the
  * default everywhere; a host that has ONNX Runtime registers `OrtStepEngine` (onnx/ortStep.ts),
  * which runs the same step (same masks, loss, gradients and Adam, to float rounding) as one
- * ONNX graph on the runtime's own kernels. Scoring stays on tfjs either way.
+ * ONNX graph on the runtime's own kernels, and its forward pass for scoring (`predict`); tfjs
+ * then only assembles scores and rebuilds from the predicted patches.
  */
 import type { TrainData } from './batch';
+import type { DedeModel } from './dede';
+import type { MaskPlan } from './patches';
 import type { TrainState } from './train';
 
 /** Steps on one train state; `sync` writes the weights and optimizer moments back into it. */
@@ -17,6 +20,11 @@ export interface StepEngine {
   /** In words, e.g. 'onnxruntime-node cpu x1'. */
   readonly name: string;
   begin(state: TrainState): Promise<StepRun>;
+  /**
+   * The model's predicted patches [B, T, 3p^2] for images [B,S,S,3] and embeddings [B,dim]
+   * under `plan` (DedeModel.predictPatches' values), for scoring and rebuilds.
+   */
+  predict?(model: DedeModel, images: Float32Array, emb: Float32Array, plan: MaskPlan): Promise<Float32Array>;
 }
 
 let current: StepEngine | null = null;

@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ScoreOptions } from '../options';
 import type { Embeddings, ImageBatch, Progress } from '../types';
-import { batchTensors, checkData, type TrainData } from './batch';
+import { batchTensors, checkData, gatherRows, type TrainData } from './batch';
+import { stepEngine } from './engine';
 import type { DedeModel } from './dede';
 import { keepCount, planMasks, type MaskPlan } from './patches';
 import { Rng, STREAM } from './rng';
@@ -41,6 +42,18 @@ export function scoreMaskPlan(model: DedeModel, idx: ArrayLike<number>, ratio: n
 const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /**
+ * The predicted patches of rows `idx` from the registered engine's forward pass (engine.ts), or
+ * undefined when tfjs predicts itself; the caller disposes the tensor.
+ */
+async function enginePrediction(model: DedeModel, data: TrainData, idx: ArrayLike<number>, plan: MaskPlan): Promise<tf.Tensor3D | undefined> {
+  const engine = stepEngine();
+  if (!engine?.predict) return undefined;
+  const s = data.images.size;
+  const pred = await engine.predict(model, gatherRows(data.images.data, s * s * 3, idx), gatherRows(data.emb.data, data.emb.dim, idx), plan);
+  return tf.tensor3d(pred, [idx.length, model.tokens, model.patchDim]);
+}
+
+/**
  * score_i = mean over k < K of sum_{hidden pixels, channels} (x_hat - x)^2 with K = opts.masks
  * (one pass when no patch stays visible: every mask is then the same).
  */
@@ -64,12 +77,13 @@ export async function scoreImages(
       if (hooks.shouldStop?.()) throw new CancelledError();
       const idx = Array.from({ length: Math.min(batch, n - from) }, (_, i) => from + i);
       const plan = scoreMaskPlan(model, idx, opts.scoreMask, opts.seed, k);
+      const pred = await enginePrediction(model, data, idx, plan);
       const out = tf.tidy(() => {
         const { images, emb } = batchTensors(data, idx);
-        return model.scoreBatch(images, emb, plan);
+        return model.scoreBatch(images, emb, plan, pred);
       });
       const vals = await out.data();
-      out.dispose();
+      tf.dispose([out, ...(pred ? [pred] : [])]);
       for (let i = 0; i < idx.length; i++) scores[from + i] += vals[i];
       done += idx.length;
       const elapsed = (performance.now() - started) / 1000;
@@ -98,9 +112,10 @@ export async function reconstruct(
   for (const i of indices) if (!(i >= 0 && i < images.count)) throw new Error(`image index ${i} is out of range`);
   if (indices.length === 0) return { recon: new Float32Array(0), error: new Float32Array(0), mask: new Float32Array(0) };
   const plan = scoreMaskPlan(model, indices, opts.maskRatio, opts.seed, 0);
+  const pred = await enginePrediction(model, data, indices, plan);
   const [recon, error, mask] = tf.tidy(() => {
     const t = batchTensors(data, indices);
-    const out = model.forwardPlan(t.images, t.emb, plan);
+    const out = model.forwardPlan(t.images, t.emb, plan, pred);
     const shown = tf.add(tf.mul(out.recon, out.mask), tf.mul(t.images, tf.sub(1, out.mask)));
     const err = tf.sum(tf.squaredDifference(shown, t.images), 3);
     return [shown, err, tf.squeeze(out.mask, [3])];
@@ -110,6 +125,6 @@ export async function reconstruct(
     error: (await error.data()) as Float32Array,
     mask: (await mask.data()) as Float32Array,
   };
-  tf.dispose([recon, error, mask]);
+  tf.dispose([recon, error, mask, ...(pred ? [pred] : [])]);
   return result;
 }

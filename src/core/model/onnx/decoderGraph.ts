@@ -28,6 +28,7 @@ export const IO = {
   select: 'select',
   lossScale: 'loss_scale',
   loss: 'loss',
+  pred: 'pred',
   param: (n: string) => `p:${n}`,
   m: (n: string) => `m:${n}`,
   v: (n: string) => `v:${n}`,
@@ -46,9 +47,26 @@ export interface StepGraph {
   matmulFlops: number;
 }
 
-export function buildStepGraph(spec: StepGraphSpec): StepGraph {
+/** What the decoder's forward pass needs to know (the step graph adds the optimizer's settings). */
+export type ForwardSpec = Omit<StepGraphSpec, 'adam'>;
+
+interface Forward {
+  /** Predicted patches [B, T, 3p^2]. */
+  pred: V;
+  /** The input's patches [B, T, 3p^2] (null when the graph does not read the images). */
+  target: V | null;
+  masked: V;
+  /** The parameters the pass reads, by name. */
+  params: Map<string, V>;
+}
+
+/**
+ * The decoder's forward pass into `g`, as DedeModel.predictPatches computes it; `grad` marks the
+ * parameters for differentiation. `needImages` false (a prediction without visible patches)
+ * leaves the images out of the graph.
+ */
+function decoderForward(g: GraphBuilder, spec: ForwardSpec, grad: boolean, needImages: boolean): Forward {
   const { cfg, imageSize: s, embDim, batch: b, keep } = spec;
-  const g = new GraphBuilder();
   const p = cfg.patch;
   const grid = s / p;
   const t = grid * grid;
@@ -60,7 +78,7 @@ export function buildStepGraph(spec: StepGraphSpec): StepGraph {
     if (!v) {
       const shape = spec.params.get(name);
       if (!shape) throw new Error(`step graph: unknown parameter ${name}`);
-      v = g.input(IO.param(name), [...shape], true);
+      v = g.input(IO.param(name), [...shape], grad);
       params.set(name, v);
     }
     return v;
@@ -88,14 +106,16 @@ export function buildStepGraph(spec: StepGraphSpec): StepGraph {
     return g.add(x1, m);
   };
 
-  const images = g.input(IO.images, [b, s, s, 3]);
+  let target: V | null = null;
+  if (needImages || keep > 0) {
+    const images = g.input(IO.images, [b, s, s, 3]);
+    // patchify: [B,S,S,3] -> [B*g, p, g, 3p] -> [B*g, g, p, 3p] -> [B, T, 3p^2] (no gradient needed)
+    const r1 = g.emit('Reshape', [images.name, g.ints([b * grid, p, grid, p * 3])], [b * grid, p, grid, p * 3]);
+    const tr = g.emit('Transpose', [r1.name], [b * grid, grid, p, p * 3], { perm: [0, 2, 1, 3] });
+    target = g.emit('Reshape', [tr.name, g.ints([b, t, pd])], [b, t, pd]);
+  }
   const emb = g.input(IO.emb, [b, embDim]);
   const masked = g.input(IO.masked, [b, t, 1]);
-  const lossScale = g.input(IO.lossScale, []);
-  // patchify: [B,S,S,3] -> [B*g, p, g, 3p] -> [B*g, g, p, 3p] -> [B, T, 3p^2] (no gradient needed)
-  const r1 = g.emit('Reshape', [images.name, g.ints([b * grid, p, grid, p * 3])], [b * grid, p, grid, p * 3]);
-  const tr = g.emit('Transpose', [r1.name], [b * grid, grid, p, p * 3], { perm: [0, 2, 1, 3] });
-  const target = g.emit('Reshape', [tr.name, g.ints([b, t, pd])], [b, t, pd]);
 
   const injected = g.reshape(linear(emb, 'inject', false), [b, 1, d]);
   const hidden = g.mul(masked, param('dec.mask'));
@@ -104,7 +124,7 @@ export function buildStepGraph(spec: StepGraphSpec): StepGraph {
     restored = hidden;
   } else {
     const sel = g.input(IO.select, [b, keep, t]);
-    const tokens = g.add(g.reshape(linear(g.reshape(target, [b * t, pd]), 'enc.patch'), [b, t, d]), param('enc.pos'));
+    const tokens = g.add(g.reshape(linear(g.reshape(target!, [b * t, pd]), 'enc.patch'), [b, t, d]), param('enc.pos'));
     const visible = g.matmul(sel, tokens);
     const cls = g.add(g.emit('Expand', [g.scalar(0).name, g.ints([b, 1, d])], [b, 1, d]), param('enc.cls'));
     let x = g.reshape(g.concat([cls, visible], 1), [b * (keep + 1), d]);
@@ -117,6 +137,22 @@ export function buildStepGraph(spec: StepGraphSpec): StepGraph {
   for (let i = 0; i < cfg.decDepth; i++) y = block(y, t + 1, `dec.block${i}`);
   const body = g.reshape(g.slice(g.reshape(y, [b, t + 1, d]), 1, 1, t + 1), [b * t, d]);
   const pred = g.reshape(linear(body, 'dec.head'), [b, t, pd]);
+  return { pred, target, masked, params };
+}
+
+/** The forward pass alone: predicted patches for scoring and rebuilds (no loss, no gradient). */
+export function buildPredictGraph(spec: ForwardSpec): { bytes: Uint8Array; params: string[] } {
+  const g = new GraphBuilder();
+  const { pred, params } = decoderForward(g, spec, false, false);
+  g.output(pred, IO.pred);
+  return { bytes: g.encode(`dede_predict_b${spec.batch}_k${spec.keep}`), params: [...params.keys()] };
+}
+
+export function buildStepGraph(spec: StepGraphSpec): StepGraph {
+  const g = new GraphBuilder();
+  const { pred, params, masked, target: t0 } = decoderForward(g, spec, true, true);
+  const target = t0!;
+  const lossScale = g.input(IO.lossScale, []);
 
   // loss = sum((pred - target)^2 * M) * scale; d loss / d pred = 2 (pred - target) M scale
   const diff = g.emit('Sub', [pred.name, target.name], pred.shape);
@@ -149,5 +185,5 @@ export function buildStepGraph(spec: StepGraphSpec): StepGraph {
     g.output(m1, IO.out('m', name));
     g.output(v1, IO.out('v', name));
   }
-  return { bytes: g.encode(`dede_step_b${b}_k${keep}`), trained, matmulFlops: g.matmulFlops };
+  return { bytes: g.encode(`dede_step_b${spec.batch}_k${spec.keep}`), trained, matmulFlops: g.matmulFlops };
 }

@@ -2,7 +2,8 @@
  * The ONNX Runtime training engine against tfjs's own `trainStep`: the same model, data, masks
  * and Adam must give the same loss curve and weights to float rounding, on onnxruntime-node (the
  * CLI's engine) and on onnxruntime-web's wasm build (the browser worker's), with and without
- * visible patches, a partial last batch, weight decay, a stop and an exact resume.
+ * visible patches, a partial last batch, weight decay, a stop and an exact resume; and its
+ * forward pass must give tfjs's scores and rebuilds.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
@@ -15,6 +16,7 @@ import { synthTrainData } from '../../testData';
 import { setStepEngine } from '../engine';
 import { checkpointFromBytes, checkpointToBytes, createTrainState, disposeTrainState, loadCheckpoint, saveCheckpoint, trainEpochs, type TrainState } from '../train';
 import { OrtStepEngine } from './ortStep';
+import { reconstruct, scoreImages } from '../score';
 
 const CFG: ModelConfig = { patch: 4, dim: 16, heads: 2, encDepth: 1, decDepth: 2, mlpRatio: 4 };
 // 70 images in batches of 16: four full batches and a partial one of 6 per epoch.
@@ -110,6 +112,32 @@ describe('the ONNX step graph', () => {
     expect(worstRelative(other, ref)).toBeGreaterThan(1e-2);
     disposeTrainState(ref);
     disposeTrainState(other);
+    await engine.dispose();
+  });
+});
+
+describe('the ONNX forward pass (scoring and rebuilds)', () => {
+  it.each(Object.entries(engines))('gives tfjs scores and rebuilds on %s, with and without visible patches', async (_, make) => {
+    const state = await train({ ...OPTS, trainMask: 0.75, epochs: 1 }, null);
+    const engine = make();
+    for (const scoreMask of [0.75, 0.99]) {
+      const opts = { scoreMask, masks: 2, seed: 3, batch: 32 };
+      const ref = await scoreImages(state.model, DATA, opts);
+      const refView = await reconstruct(state.model, DATA.images, DATA.emb, [0, 5, 69], { maskRatio: scoreMask, seed: 3 });
+      setStepEngine(engine);
+      let got: Float32Array;
+      let view: Awaited<ReturnType<typeof reconstruct>>;
+      try {
+        got = await scoreImages(state.model, DATA, opts);
+        view = await reconstruct(state.model, DATA.images, DATA.emb, [0, 5, 69], { maskRatio: scoreMask, seed: 3 });
+      } finally {
+        setStepEngine(null);
+      }
+      got.forEach((v, i) => expect(Math.abs(v - ref[i]) / ref[i]).toBeLessThan(1e-4));
+      view.recon.forEach((v, i) => expect(Math.abs(v - refView.recon[i])).toBeLessThan(1e-4));
+      expect(view.mask).toEqual(refView.mask);
+    }
+    disposeTrainState(state);
     await engine.dispose();
   });
 });

@@ -13,14 +13,17 @@ import type { StepEngine, StepRun } from '../engine';
 import { planMasks, type MaskPlan } from '../patches';
 import { Rng, STREAM } from '../rng';
 import type { TrainState } from '../train';
-import { buildStepGraph, IO } from './decoderGraph';
+import type { DedeModel } from '../dede';
+import { buildPredictGraph, buildStepGraph, IO } from './decoderGraph';
 
 export interface OrtStepOptions {
   runtime: OrtRuntime;
   /** Execution providers (onnxruntime-node: ['cpu']; onnxruntime-web: ['wasm']). */
   executionProviders: string[];
-  /** Intra-op threads of each session (onnxruntime-web takes its threads from env.wasm instead). */
+  /** Intra-op threads of each training session (onnxruntime-web takes its threads from env.wasm instead). */
   threads: number;
+  /** Intra-op threads of the prediction sessions (scoring runs after training; default: threads). */
+  predictThreads?: number;
   /** In words, for reports. */
   name: string;
 }
@@ -73,13 +76,51 @@ export class OrtStepEngine implements StepEngine {
     return c;
   }
 
+  private readonly predictors = new Map<string, Promise<{ session: ort.InferenceSession; params: string[] }>>();
+
+  /** The model's predicted patches under `plan` (no gradient, weights read from the model). */
+  async predict(model: DedeModel, images: Float32Array, emb: Float32Array, plan: MaskPlan): Promise<Float32Array> {
+    const b = plan.batch;
+    const key = JSON.stringify([model.cfg, model.imageSize, model.embDim, b, plan.keep]);
+    let c = this.predictors.get(key);
+    if (!c) {
+      const params = new Map([...model.variables].map(([n, v]) => [n, v.shape]));
+      const graph = buildPredictGraph({ cfg: model.cfg, imageSize: model.imageSize, embDim: model.embDim, batch: b, keep: plan.keep, params });
+      c = this.opts.runtime.InferenceSession.create(graph.bytes, {
+        executionProviders: this.opts.executionProviders,
+        intraOpNumThreads: this.opts.predictThreads ?? this.opts.threads,
+        interOpNumThreads: 1,
+        graphOptimizationLevel: 'all',
+      }).then((session) => ({ session, params: graph.params }));
+      c.catch(() => this.predictors.delete(key));
+      this.predictors.set(key, c);
+    }
+    const { session, params } = await c;
+    const s = model.imageSize;
+    const feeds: Record<string, ort.Tensor> = {
+      [IO.emb]: this.tensor(emb, [b, model.embDim]),
+      [IO.masked]: this.tensor(plan.masked, [b, plan.tokens, 1]),
+    };
+    if (plan.keep > 0) {
+      feeds[IO.images] = this.tensor(images, [b, s, s, 3]);
+      feeds[IO.select] = this.tensor(selection(plan), [b, plan.keep, plan.tokens]);
+    }
+    for (const name of params) {
+      const v = model.variables.get(name)!;
+      feeds[IO.param(name)] = this.tensor((await v.data()) as Float32Array, v.shape);
+    }
+    const out = await session.run(feeds);
+    return out[IO.pred].data as Float32Array;
+  }
+
   tensor(data: Float32Array, dims: readonly number[]): ort.Tensor {
     return new this.opts.runtime.Tensor('float32', data, [...dims]);
   }
 
   async dispose(): Promise<void> {
-    const all = [...this.sessions.values()];
+    const all = [...this.sessions.values(), ...this.predictors.values()];
     this.sessions.clear();
+    this.predictors.clear();
     for (const c of all) await (await c).session.release();
   }
 }
