@@ -30,8 +30,11 @@ export interface OrtStepOptions {
 
 interface Compiled {
   session: ort.InferenceSession;
-  trained: string[];
+  /** The parameters the graph reads (the step: those it updates). */
+  params: string[];
 }
+
+const shapes = (model: DedeModel) => new Map([...model.variables].map(([n, v]) => [n, v.shape]));
 
 /** Selection matrices K [B, keep, T], K[b, j, keepIdx[b, j]] = 1 (as `keepMatrix`). */
 function selection(plan: MaskPlan): Float32Array {
@@ -55,47 +58,41 @@ export class OrtStepEngine implements StepEngine {
     return new OrtStepRun(this, state, await state.model.getWeightsAsync(), snap.m, snap.v, { ...snap.steps });
   }
 
-  /** The session for this state's architecture at (batch, keep), built once per thread. */
-  compile(state: TrainState, batch: number, keep: number): Promise<Compiled> {
-    const { model } = state;
-    const adam = state.optimizer.config;
-    const key = JSON.stringify([model.cfg, model.imageSize, model.embDim, batch, keep, adam.beta1, adam.beta2, adam.eps, adam.weightDecay]);
+  /** The session for `key`, built once per thread from `build`'s graph (a failed build is retried next time). */
+  private session(key: string, threads: number, build: () => { bytes: Uint8Array; params: string[] }): Promise<Compiled> {
     let c = this.sessions.get(key);
     if (!c) {
-      const params = new Map([...model.variables].map(([n, v]) => [n, v.shape]));
-      const { bytes, trained } = buildStepGraph({ cfg: model.cfg, imageSize: model.imageSize, embDim: model.embDim, batch, keep, params, adam });
+      const { bytes, params } = build();
       c = this.opts.runtime.InferenceSession.create(bytes, {
         executionProviders: this.opts.executionProviders,
-        intraOpNumThreads: this.opts.threads,
+        intraOpNumThreads: threads,
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
-      }).then((session) => ({ session, trained }));
+      }).then((session) => ({ session, params }));
       c.catch(() => this.sessions.delete(key));
       this.sessions.set(key, c);
     }
     return c;
   }
 
-  private readonly predictors = new Map<string, Promise<{ session: ort.InferenceSession; params: string[] }>>();
+  /** The training step's session for this state's architecture at (batch, keep); `params` are the parameters it updates. */
+  compile(state: TrainState, batch: number, keep: number): Promise<Compiled> {
+    const { model } = state;
+    const adam = state.optimizer.config;
+    const key = JSON.stringify(['step', model.cfg, model.imageSize, model.embDim, batch, keep, adam.beta1, adam.beta2, adam.eps, adam.weightDecay]);
+    return this.session(key, this.opts.threads, () => {
+      const g = buildStepGraph({ cfg: model.cfg, imageSize: model.imageSize, embDim: model.embDim, batch, keep, params: shapes(model), adam });
+      return { bytes: g.bytes, params: g.trained };
+    });
+  }
 
   /** The model's predicted patches under `plan` (no gradient, weights read from the model). */
   async predict(model: DedeModel, images: Float32Array, emb: Float32Array, plan: MaskPlan): Promise<Float32Array> {
     const b = plan.batch;
-    const key = JSON.stringify([model.cfg, model.imageSize, model.embDim, b, plan.keep]);
-    let c = this.predictors.get(key);
-    if (!c) {
-      const params = new Map([...model.variables].map(([n, v]) => [n, v.shape]));
-      const graph = buildPredictGraph({ cfg: model.cfg, imageSize: model.imageSize, embDim: model.embDim, batch: b, keep: plan.keep, params });
-      c = this.opts.runtime.InferenceSession.create(graph.bytes, {
-        executionProviders: this.opts.executionProviders,
-        intraOpNumThreads: this.opts.predictThreads ?? this.opts.threads,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-      }).then((session) => ({ session, params: graph.params }));
-      c.catch(() => this.predictors.delete(key));
-      this.predictors.set(key, c);
-    }
-    const { session, params } = await c;
+    const key = JSON.stringify(['predict', model.cfg, model.imageSize, model.embDim, b, plan.keep]);
+    const { session, params } = await this.session(key, this.opts.predictThreads ?? this.opts.threads, () =>
+      buildPredictGraph({ cfg: model.cfg, imageSize: model.imageSize, embDim: model.embDim, batch: b, keep: plan.keep, params: shapes(model) }),
+    );
     const s = model.imageSize;
     const feeds: Record<string, ort.Tensor> = {
       [IO.emb]: this.tensor(emb, [b, model.embDim]),
@@ -118,9 +115,8 @@ export class OrtStepEngine implements StepEngine {
   }
 
   async dispose(): Promise<void> {
-    const all = [...this.sessions.values(), ...this.predictors.values()];
+    const all = [...this.sessions.values()];
     this.sessions.clear();
-    this.predictors.clear();
     for (const c of all) await (await c).session.release();
   }
 }
@@ -143,7 +139,7 @@ class OrtStepRun implements StepRun {
     const plan = planMasks(idx.length, model.tokens, ratio, () => rng);
     const b = idx.length;
     const s = model.imageSize;
-    const { session, trained } = await engine.compile(state, b, plan.keep);
+    const { session, params: trained } = await engine.compile(state, b, plan.keep);
     const feeds: Record<string, ort.Tensor> = {
       [IO.images]: engine.tensor(gatherRows(data.images.data, s * s * 3, idx), [b, s, s, 3]),
       [IO.emb]: engine.tensor(gatherRows(data.emb.data, data.emb.dim, idx), [b, data.emb.dim]),
