@@ -1,8 +1,9 @@
 /**
  * The decoder's training engine in the browser worker (core's engine.ts): on the CPU backends
  * (wasm, cpu) ONNX Runtime Web runs the training step as one ONNX graph on its own wasm threads
- * (src/core/model/onnx; several times tfjs-wasm's speed, README "Benchmarks"); on a GPU backend
- * tfjs trains itself. Scoring stays on the tfjs backend either way.
+ * (src/core/model/onnx; several times tfjs-wasm's speed, README "Benchmarks") and the forward
+ * passes behind scores and rebuilds; on a GPU backend tfjs does all of it. tfjs assembles the
+ * scores either way.
  */
 import * as ort from 'onnxruntime-web';
 import { setStepEngine } from '../core/model/engine';

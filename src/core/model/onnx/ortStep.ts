@@ -4,7 +4,8 @@
  * browser worker). Sessions are cached per shape and shared by every train state of the thread;
  * a run holds its state's weights and Adam moments as plain arrays while it steps, and `sync`
  * writes them back into the tfjs model and optimizer, so scoring, checkpoints and the stopping
- * rule see the same state as after tfjs's own `trainStep`.
+ * rule see the same state as after tfjs's own `trainStep`. `predict` runs the forward-only graph
+ * (`buildPredictGraph`) with the model's current weights, for scoring and rebuilds.
  */
 import type * as ort from 'onnxruntime-web';
 import type { OrtRuntime } from '../../encoder/onnx';
