@@ -68,13 +68,12 @@ export async function benchAnchor(run: { quick: boolean; presets: PresetName[]; 
   // onnxruntime-web's wasm threads are fixed when its runtime starts (setupNodeBackend: up to 4).
   const webThreads = Number(ortWeb.env.wasm.numThreads) || 1;
 
-  type Row = AnchorRow;
-  const rows: Row[] = [];
+  const rows: AnchorRow[] = [];
   const flops: Record<string, number> = {};
   for (const preset of presets) {
     for (const mask of [0.9, 0.99]) {
       // PyTorch: 1 and 2 threads, OpenBLAS kept to one thread of its own.
-      let best: Row | null = null;
+      let best: AnchorRow | null = null;
       for (const threads of [1, 2]) {
         process.env.OPENBLAS_NUM_THREADS = '1';
         const t = benchTorch({ presets: [preset], batch: BATCH, size: SIZE, embDim: EMB, mask, threads, warmup: budget.warmup, minSteps: budget.minSteps, minSeconds: budget.minSeconds, maxSteps: budget.maxSteps });

@@ -90,7 +90,7 @@ export async function scanCommand(args: ScanArgs, io: ScanStreams): Promise<numb
     const tfjsName = `tfjs-${backend.tfjs}${fastBatchMatMulActive() ? ' (SIMD batched matMul)' : ''}`;
     const threads = slots > 0 ? ` x${slots + 1} training threads` : '';
     const backendName =
-      trainer === 'tfjs' ? `${tfjsName}${threads} + ${ortRt.name}` : `${trainer} trains${threads} and rebuilds, ${tfjsName} scores, ${ortRt.name} embeds`;
+      args.trainEngine === 'tfjs' ? `${tfjsName}${threads} + ${ortRt.name}` : `${trainer} trains${threads} and rebuilds, ${tfjsName} scores, ${ortRt.name} embeds`;
     const t = args.train;
     say(`dede scan: ${suspect.files.length} files in ${args.images}${aux ? (oneDecoder ? `, decoder trained on ${aux.files.length} files in ${args.aux}` : `, decoders trained on it and on ${aux.files.length} files in ${args.aux}`) : ''}`);
     const outs = encoder.info.outputs.length > 1 ? ` output ${encoder.info.outputName} (of ${encoder.info.outputs.map((o) => o.name).join(', ')})` : '';

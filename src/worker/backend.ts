@@ -110,11 +110,6 @@ function reasonFor(name: BackendName, choice: BackendChoice, adapter: GpuAdapter
   return name === first ? why : `${why}; ${first} could not start`;
 }
 
-/** Starts the single-threaded SIMD wasm backend (the fold workers' backend); false when it cannot run. */
-export function startWasm(): Promise<boolean> {
-  return tryBackend('wasm');
-}
-
 /** Activates the best backend for `choice` and reports it. */
 export async function chooseBackend(choice: BackendChoice, exclude: BackendName[] = []): Promise<BackendInfo> {
   const adapter = await probeGpuAdapter();

@@ -143,28 +143,26 @@ export async function trainPhase(
           // trains from the last finished epoch, as after a lost GPU.
           const from = stepEngine()!.name;
           dropTrainingEngine();
-          ctx.backend = { ...ctx.backend, trainer: null };
-          emit({ type: 'backend', backend: ctx.backend });
-          session.dropDecoders();
-          set = adopt(lastBytes ? decoderSetFromBytes(lastBytes) : fresh());
-          emit({ type: 'notice', level: 'warn', message: `Training on ${from} failed (${message(err)}). Training continues on tfjs-${ctx.backend.name} from epoch ${epochOf(set)}.` });
+          continueOn({ ...ctx.backend, trainer: null }, `Training on ${from} failed (${message(err)}). Training continues on tfjs-${ctx.backend.name}`);
           continue;
         }
         if (ctx.backend.name === 'wasm' || ctx.backend.name === 'cpu') throw err;
         const from = ctx.backend.name;
-        ctx.backend = await ctx.switchBackend([from]);
-        emit({ type: 'backend', backend: ctx.backend });
-        session.dropDecoders();
-        set = adopt(lastBytes ? decoderSetFromBytes(lastBytes) : fresh());
-        emit({
-          type: 'notice',
-          level: 'warn',
-          message: `The ${from} device failed (${message(err)}). Training continues on ${ctx.backend.name} from epoch ${epochOf(set)}.`,
-        });
+        const next = await ctx.switchBackend([from]);
+        continueOn(next, `The ${from} device failed (${message(err)}). Training continues on ${next.name}`);
         device = watchDeviceLoss();
       }
     }
     return { set, resumedFrom, powerByEpoch: stopRule?.history ?? null };
+  }
+
+  /** Reports `backend` and restarts training from the last finished epoch, with a warning `lead` + " from epoch N". */
+  function continueOn(backend: BackendInfo, lead: string): void {
+    ctx.backend = backend;
+    emit({ type: 'backend', backend });
+    session.dropDecoders();
+    set = adopt(lastBytes ? decoderSetFromBytes(lastBytes) : fresh());
+    emit({ type: 'notice', level: 'warn', message: `${lead} from epoch ${epochOf(set)}.` });
   }
 }
 

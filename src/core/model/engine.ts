@@ -21,10 +21,10 @@ export interface StepEngine {
   readonly name: string;
   begin(state: TrainState): Promise<StepRun>;
   /**
-   * The model's predicted patches [B, T, 3p^2] for images [B,S,S,3] and embeddings [B,dim]
-   * under `plan` (DedeModel.predictPatches' values), for scoring and rebuilds.
+   * The model's predicted patches [B, T, 3p^2] for rows `idx` of `data` under `plan`
+   * (DedeModel.predictPatches' values), for scoring and rebuilds.
    */
-  predict?(model: DedeModel, images: Float32Array, emb: Float32Array, plan: MaskPlan): Promise<Float32Array>;
+  predict?(model: DedeModel, data: TrainData, idx: ArrayLike<number>, plan: MaskPlan): Promise<Float32Array>;
 }
 
 let current: StepEngine | null = null;

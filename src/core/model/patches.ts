@@ -79,9 +79,13 @@ export function planMasksSequential(batch: number, tokens: number, ratio: number
  * K @ tokens keeps and shuffles, and K^T @ kept puts the kept tokens back in place.
  */
 export function keepMatrix(plan: MaskPlan): tf.Tensor3D {
+  return tf.tensor3d(keepSelection(plan), [plan.batch, plan.keep, plan.tokens]);
+}
+
+/** `keepMatrix`'s values as a plain array (row-major [B, keep, T]). */
+export function keepSelection(plan: MaskPlan): Float32Array {
   const { batch, tokens, keep, keepIdx } = plan;
   const k = new Float32Array(batch * keep * tokens);
-  for (let b = 0; b < batch; b++)
-    for (let j = 0; j < keep; j++) k[(b * keep + j) * tokens + keepIdx[b * keep + j]] = 1;
-  return tf.tensor3d(k, [batch, keep, tokens]);
+  for (let i = 0; i < batch * keep; i++) k[i * tokens + keepIdx[i]] = 1;
+  return k;
 }

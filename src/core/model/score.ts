@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ScoreOptions } from '../options';
 import type { Embeddings, ImageBatch, Progress } from '../types';
-import { batchTensors, checkData, gatherRows, type TrainData } from './batch';
+import { batchTensors, checkData, type TrainData } from './batch';
 import { stepEngine } from './engine';
 import type { DedeModel } from './dede';
 import { keepCount, planMasks, type MaskPlan } from './patches';
@@ -48,8 +48,7 @@ const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolv
 async function enginePrediction(model: DedeModel, data: TrainData, idx: ArrayLike<number>, plan: MaskPlan): Promise<tf.Tensor3D | undefined> {
   const engine = stepEngine();
   if (!engine?.predict) return undefined;
-  const s = data.images.size;
-  const pred = await engine.predict(model, gatherRows(data.images.data, s * s * 3, idx), gatherRows(data.emb.data, data.emb.dim, idx), plan);
+  const pred = await engine.predict(model, data, idx, plan);
   return tf.tensor3d(pred, [idx.length, model.tokens, model.patchDim]);
 }
 

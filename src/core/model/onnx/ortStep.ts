@@ -11,7 +11,7 @@ import type * as ort from 'onnxruntime-web';
 import type { OrtRuntime } from '../../encoder/onnx';
 import { gatherRows, type TrainData } from '../batch';
 import type { StepEngine, StepRun } from '../engine';
-import { planMasks, type MaskPlan } from '../patches';
+import { keepSelection, planMasks, type MaskPlan } from '../patches';
 import { Rng, STREAM } from '../rng';
 import type { TrainState } from '../train';
 import type { DedeModel } from '../dede';
@@ -37,16 +37,10 @@ interface Compiled {
 
 const shapes = (model: DedeModel) => new Map([...model.variables].map(([n, v]) => [n, v.shape]));
 
-/** Selection matrices K [B, keep, T], K[b, j, keepIdx[b, j]] = 1 (as `keepMatrix`). */
-function selection(plan: MaskPlan): Float32Array {
-  const { batch, tokens, keep, keepIdx } = plan;
-  const k = new Float32Array(batch * keep * tokens);
-  for (let i = 0; i < batch * keep; i++) k[i * tokens + keepIdx[i]] = 1;
-  return k;
-}
-
 export class OrtStepEngine implements StepEngine {
   private readonly sessions = new Map<string, Promise<Compiled>>();
+  /** Per model, each parameter's ONNX tensor and the tfjs data it was read from (a new dataId after every assign). */
+  private readonly weightTensors = new WeakMap<DedeModel, Map<string, { dataId: object; tensor: ort.Tensor }>>();
 
   constructor(private readonly opts: OrtStepOptions) {}
 
@@ -88,27 +82,40 @@ export class OrtStepEngine implements StepEngine {
   }
 
   /** The model's predicted patches under `plan` (no gradient, weights read from the model). */
-  async predict(model: DedeModel, images: Float32Array, emb: Float32Array, plan: MaskPlan): Promise<Float32Array> {
+  async predict(model: DedeModel, data: TrainData, idx: ArrayLike<number>, plan: MaskPlan): Promise<Float32Array> {
     const b = plan.batch;
     const key = JSON.stringify(['predict', model.cfg, model.imageSize, model.embDim, b, plan.keep]);
     const { session, params } = await this.session(key, this.opts.predictThreads ?? this.opts.threads, () =>
       buildPredictGraph({ cfg: model.cfg, imageSize: model.imageSize, embDim: model.embDim, batch: b, keep: plan.keep, params: shapes(model) }),
     );
-    const s = model.imageSize;
-    const feeds: Record<string, ort.Tensor> = {
-      [IO.emb]: this.tensor(emb, [b, model.embDim]),
-      [IO.masked]: this.tensor(plan.masked, [b, plan.tokens, 1]),
-    };
-    if (plan.keep > 0) {
-      feeds[IO.images] = this.tensor(images, [b, s, s, 3]);
-      feeds[IO.select] = this.tensor(selection(plan), [b, plan.keep, plan.tokens]);
-    }
+    // Without visible patches the forward pass never reads the images.
+    const feeds = this.batchFeeds(model, data, idx, plan, plan.keep > 0);
+    let cached = this.weightTensors.get(model);
+    if (!cached) this.weightTensors.set(model, (cached = new Map()));
     for (const name of params) {
       const v = model.variables.get(name)!;
-      feeds[IO.param(name)] = this.tensor((await v.data()) as Float32Array, v.shape);
+      let hit = cached.get(name);
+      if (hit?.dataId !== v.dataId) {
+        hit = { dataId: v.dataId, tensor: this.tensor((await v.data()) as Float32Array, v.shape) };
+        cached.set(name, hit);
+      }
+      feeds[IO.param(name)] = hit.tensor;
     }
     const out = await session.run(feeds);
     return out[IO.pred].data as Float32Array;
+  }
+
+  /** Rows `idx` of `data` (the images when asked), their masks and selection, as graph inputs. */
+  batchFeeds(model: DedeModel, data: TrainData, idx: ArrayLike<number>, plan: MaskPlan, images: boolean): Record<string, ort.Tensor> {
+    const b = idx.length;
+    const s = model.imageSize;
+    const feeds: Record<string, ort.Tensor> = {
+      [IO.emb]: this.tensor(gatherRows(data.emb.data, data.emb.dim, idx), [b, data.emb.dim]),
+      [IO.masked]: this.tensor(plan.masked, [b, plan.tokens, 1]),
+    };
+    if (images) feeds[IO.images] = this.tensor(gatherRows(data.images.data, s * s * 3, idx), [b, s, s, 3]);
+    if (plan.keep > 0) feeds[IO.select] = this.tensor(keepSelection(plan), [b, plan.keep, plan.tokens]);
+    return feeds;
   }
 
   tensor(data: Float32Array, dims: readonly number[]): ort.Tensor {
@@ -141,13 +148,8 @@ class OrtStepRun implements StepRun {
     const b = idx.length;
     const s = model.imageSize;
     const { session, params: trained } = await engine.compile(state, b, plan.keep);
-    const feeds: Record<string, ort.Tensor> = {
-      [IO.images]: engine.tensor(gatherRows(data.images.data, s * s * 3, idx), [b, s, s, 3]),
-      [IO.emb]: engine.tensor(gatherRows(data.emb.data, data.emb.dim, idx), [b, data.emb.dim]),
-      [IO.masked]: engine.tensor(plan.masked, [b, plan.tokens, 1]),
-      [IO.lossScale]: engine.tensor(Float32Array.of(1 / (b * s * s * 3 * ratio)), []),
-    };
-    if (plan.keep > 0) feeds[IO.select] = engine.tensor(selection(plan), [b, plan.keep, plan.tokens]);
+    const feeds = engine.batchFeeds(model, data, idx, plan, true);
+    feeds[IO.lossScale] = engine.tensor(Float32Array.of(1 / (b * s * s * 3 * ratio)), []);
     const { lr, beta1, beta2 } = state.optimizer.config;
     for (const name of trained) {
       const shape = model.variables.get(name)!.shape;

@@ -6,7 +6,7 @@
 
 export const ELEM = { float: 1, int64: 7 } as const;
 
-export type AttrValue = number | number[] | { float: number } | { floats: number[] };
+export type AttrValue = number | number[] | { float: number };
 
 export interface NodeSpec {
   op: string;
@@ -116,12 +116,9 @@ function writeAttr(w: Writer, name: string, v: AttrValue): void {
   } else if (Array.isArray(v)) {
     for (const x of v) w.int(8, x);
     w.int(20, 7);
-  } else if ('float' in v) {
+  } else {
     w.float(2, v.float);
     w.int(20, 1);
-  } else {
-    for (const x of v.floats) w.float(7, x);
-    w.int(20, 6);
   }
 }
 
