@@ -80,8 +80,23 @@ for (const kind of ['plain', 'relaxed']) {
   rows[`chromium ${kind}, 2 workers at once (sum)`] = await page.evaluate(`(${TWO})(${JSON.stringify({ bytes, shapes: SHAPES })})`);
   rows[`node ${kind}, 1 thread`] = await bench(wasm(`${kind}.wasm`), SHAPES);
 }
+// WebNN would run native kernels (onnxruntime-web has a WebNN provider); is it there?
+const webnn: Record<string, string> = {};
+for (const flags of [[], ['--enable-features=WebMachineLearningNeuralNetwork']]) {
+  const b = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', ...flags] });
+  const p = await b.newPage();
+  await p.route('http://localhost/', (r) => r.fulfill({ body: '<!doctype html>', contentType: 'text/html' }));
+  await p.goto('http://localhost/'); // a secure context, as navigator.ml needs
+  webnn[flags.join(' ') || 'default'] = await p.evaluate(async () => {
+    const ml = (navigator as unknown as { ml?: { createContext(o: object): Promise<unknown> } }).ml;
+    if (!ml) return 'no navigator.ml';
+    try { await ml.createContext({ deviceType: 'cpu' }); return 'cpu context created'; } catch (e) { return `createContext: ${(e as Error).message}`; }
+  });
+  await b.close();
+}
+console.log('WebNN', JSON.stringify(webnn));
 await browser.close();
 rows['onnxruntime-node MatMul (native), 1 thread'] = await native();
 for (const [k, v] of Object.entries(rows)) console.log(k.padEnd(45), JSON.stringify(v));
 const outIdx = process.argv.indexOf('--out');
-if (outIdx > 0) fs.writeFileSync(process.argv[outIdx + 1], JSON.stringify({ date: new Date().toISOString(), cpu: os.cpus()[0].model, cores: os.cpus().length, chromium: browser.version(), gflops: rows }, null, 1) + '\n');
+if (outIdx > 0) fs.writeFileSync(process.argv[outIdx + 1], JSON.stringify({ date: new Date().toISOString(), cpu: os.cpus()[0].model, cores: os.cpus().length, chromium: browser.version(), gflops: rows, webnn }, null, 1) + '\n');
