@@ -36,7 +36,7 @@ describe.runIf(have)('the DRUPE-style fixture defeats the shortcuts', () => {
     const encoder = await loadEncoder(await readEncoderFiles(path.join(DIR, 'encoder.onnx')));
     const emb = await embedAll(encoder, loaded.batch, loaded.imageShas, pre, new MemoryEmbeddingStore());
     await encoder.dispose();
-    sims = neighbourSimilarity(emb);
+    sims = await neighbourSimilarity(emb);
     // Squared distance to the folder's median image: the pixel-outlier baseline.
     const { count, size, data } = loaded.batch;
     const len = size * size * 3;

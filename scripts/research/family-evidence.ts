@@ -22,7 +22,7 @@ for (const arg of process.argv.slice(2)) {
   const fams = embeddingFamilies(emb, all, cos);
   const poisoned = fx.labels.reduce((a, b) => a + b, 0);
   const top = fams.slice(0, 4).map((f) => `${f.length}(${f.filter((i) => fx.labels[i] === 1).length}p)`);
-  const { z } = robustZ(Float64Array.from(neighbourSimilarity(emb, DEFAULT_DENSITY, 0), closeness));
+  const { z } = robustZ(Float64Array.from(await neighbourSimilarity(emb, DEFAULT_DENSITY, 0), closeness));
   const tail = z.filter((v) => v > tailZ(0.01)).length / z.length;
   console.log(`${name.padEnd(22)} n ${emb.count} poisoned ${poisoned} familyCos ${cos.toFixed(4)} families ${fams.length}, largest ${top.join(' ')}; in families ${fams.reduce((a, f) => a + f.length, 0)}; neighbours tail ${(100 * tail).toFixed(1)}%`);
 }

@@ -51,11 +51,11 @@ describe('robust fit and the tail rule', () => {
 });
 
 describe('the neighbourhood witness', () => {
-  it('scores the k-th nearest cosine similarity and groups near-identical embeddings into families', () => {
+  it('scores the k-th nearest cosine similarity and groups near-identical embeddings into families', async () => {
     // rows 0-2 nearly coincide; 3 and 4 point elsewhere.
     const data = Float32Array.from([1, 0, 0, 1, 0.01, 0, 1, 0, 0.01, 0, 1, 0, 0, 0, 1]);
     const emb = { count: 5, dim: 3, data };
-    const s = neighbourSimilarity(emb, { k: 2, maxReference: 100 });
+    const s = await neighbourSimilarity(emb, { k: 2, maxReference: 100 });
     expect(s[0]).toBeCloseTo(Math.min(1 / Math.hypot(1, 0.01), 1 / Math.hypot(1, 0.01)), 5);
     expect(s[3]).toBeCloseTo(0, 5);
     expect(s[0]).toBeGreaterThan(s[3]);

@@ -11,6 +11,8 @@
 import type { Embeddings } from './types';
 import { Rng } from './model/rng';
 import { gatherRows } from './model/batch';
+import { referenceProducts, selectKth } from './pairwise';
+import type { JobHooks } from './progress';
 
 export interface DensityOptions {
   /** Which neighbour's similarity is the score (k-th nearest other image). */
@@ -46,23 +48,30 @@ function dot(u: Float32Array, a: number, b: number, d: number): number {
 /**
  * score_i = cos(e_i, its k-th nearest other embedding), among all rows or, above
  * `maxReference` rows, among a seeded sample of them (k scaled by the sample's share, >= 1).
+ * The cosines come from matMuls of unit rows (pairwise.ts) and the k-th largest by selection.
  */
-export function neighbourSimilarity(emb: Embeddings, opts: DensityOptions = DEFAULT_DENSITY, seed = 0): Float32Array {
+export async function neighbourSimilarity(emb: Embeddings, opts: DensityOptions = DEFAULT_DENSITY, seed = 0, hooks: JobHooks = {}): Promise<Float32Array> {
   const n = emb.count;
-  const d = emb.dim;
-  const u = unitRows(emb);
   const out = new Float32Array(n);
   if (n < 2) return out;
-  const reference =
-    n > opts.maxReference ? Array.from(Rng.derive(seed, REFERENCE_STREAM).permutation(n).subarray(0, opts.maxReference)) : Array.from({ length: n }, (_, i) => i);
-  const k = Math.max(1, Math.min(reference.length - 1, Math.round((opts.k * reference.length) / n)));
-  const sims = new Float32Array(reference.length);
-  for (let i = 0; i < n; i++) {
-    let m = 0;
-    for (const o of reference) if (o !== i) sims[m++] = dot(u, i * d, o * d, d);
-    const view = sims.subarray(0, m).sort();
-    out[i] = view[Math.max(0, m - k)];
-  }
+  const reference = n > opts.maxReference ? Rng.derive(seed, REFERENCE_STREAM).permutation(n).subarray(0, opts.maxReference) : null;
+  const m = reference ? reference.length : n;
+  const k = Math.max(1, Math.min(m - 1, Math.round((opts.k * m) / n)));
+  const sims = new Float32Array(m);
+  await referenceProducts(
+    [{ data: unitRows(emb), width: emb.dim }],
+    n,
+    reference,
+    (start, rows, [cos]) => {
+      for (let r = 0; r < rows; r++) {
+        const i = start + r;
+        let c = 0;
+        for (let q = 0; q < m; q++) if ((reference ? reference[q] : q) !== i) sims[c++] = cos[r * m + q];
+        out[i] = selectKth(sims, c, c - k);
+      }
+    },
+    hooks,
+  );
   return out;
 }
 

@@ -22,11 +22,10 @@
  * bounds the cost at n x maxReference x (3 s^2 + dim), spent in matMuls.
  */
 import type { Embeddings, ImageBatch } from './types';
-import * as tf from '@tensorflow/tfjs';
 import { Rng } from './model/rng';
-import { gatherRows } from './model/batch';
 import { unitRows } from './density';
-import { checkStop, yieldToLoop, type JobHooks } from './progress';
+import { referenceProducts, selectKth } from './pairwise';
+import type { JobHooks } from './progress';
 
 export interface LookalikeOptions {
   /** Embedding neighbours per image (the pixel pool in the denominator is 2k). */
@@ -45,17 +44,6 @@ export const DEFAULT_LOOKALIKE: LookalikeOptions = { k: 100, maxReference: 2000,
 
 /** Random stream key of the reference sample (apart from folds 101, power 103, donors 107, density 109). */
 const REFERENCE_STREAM = 113;
-
-/** Rows per matMul block (and between cancellation checks). */
-const BLOCK = 256;
-
-/** Mean of the `count` smallest values of `v` (sorts `v` in place). */
-function meanSmallest(v: Float32Array, count: number): number {
-  v.sort();
-  let s = 0;
-  for (let j = 0; j < count; j++) s += v[j];
-  return s / count;
-}
 
 /**
  * Look-alike score of every image (see the file comment). k is capped so that the pixel pool
@@ -80,7 +68,7 @@ export async function lookalikeScores(
     n > opts.maxReference ? Int32Array.from(Rng.derive(seed, REFERENCE_STREAM).permutation(n).subarray(0, opts.maxReference)) : Int32Array.from({ length: n }, (_, i) => i);
   const k = Math.max(1, Math.min(opts.k, Math.floor((reference.length - 1) / 2)));
   const m = reference.length;
-  // Pairwise products by matMul in row blocks (XNNPACK on wasm): ||a - b||^2 = |a|^2 + |b|^2 - 2 a.b,
+  // Pairwise products by matMul in row blocks (pairwise.ts): ||a - b||^2 = |a|^2 + |b|^2 - 2 a.b,
   // and with each image's mean removed, minus len (mean_a - mean_b)^2.
   const norms = new Float32Array(n);
   const means = new Float32Array(n);
@@ -94,50 +82,45 @@ export async function lookalikeScores(
     norms[i] = s;
     means[i] = opts.centre ? t / len : 0;
   }
-  // The whole folder is the reference up to maxReference images: no copy then.
-  const sampled = m < n ? Array.from(reference) : null;
-  const refPixelsT = tf.tidy(() => tf.tensor2d(sampled ? gatherRows(x, len, sampled) : x, [m, len]).transpose());
-  const refUnitT = tf.tidy(() => tf.tensor2d(sampled ? gatherRows(u, d, sampled) : u, [m, d]).transpose());
   const sims = new Float32Array(m);
   const dists = new Float32Array(m);
-  const order = new Int32Array(m);
-  try {
-    for (let b = 0; b < n; b += BLOCK) {
-      const rows = Math.min(BLOCK, n - b);
-      const [dotX, dotU] = tf.tidy(() => [
-        tf.matMul(tf.tensor2d(x.subarray(b * len, (b + rows) * len), [rows, len]), refPixelsT),
-        tf.matMul(tf.tensor2d(u.subarray(b * d, (b + rows) * d), [rows, d]), refUnitT),
-      ]);
-      const [gx, gu] = [(await dotX.data()) as Float32Array, (await dotU.data()) as Float32Array];
-      dotX.dispose();
-      dotU.dispose();
+  const scratch = new Float32Array(m);
+  // The whole folder is the reference up to maxReference images: no copy then.
+  await referenceProducts(
+    [{ data: x, width: len }, { data: u, width: d }],
+    n,
+    m < n ? reference : null,
+    (start, rows, [gx, gu]) => {
       for (let r = 0; r < rows; r++) {
-        const i = b + r;
+        const i = start + r;
         let c = 0;
         for (let q = 0; q < m; q++) {
           const o = reference[q];
           if (o === i) continue;
           sims[c] = gu[r * m + q];
           dists[c] = Math.max(0, norms[i] + norms[o] - 2 * gx[r * m + q] - len * (means[i] - means[o]) ** 2);
-          order[c] = c;
           c++;
         }
-        // The k embedding-nearest: highest cosine first, ties by reference order (deterministic).
-        const near = order.subarray(0, c).sort((p, q) => sims[q] - sims[p] || p - q);
+        // The k embedding-nearest: highest cosine first, ties by reference order (deterministic),
+        // so those above the k-th highest cosine and the first ones equal to it.
+        scratch.set(sims.subarray(0, c));
+        const kth = selectKth(scratch, c, c - k);
         let viaEmbedding = 0;
-        for (let j = 0; j < k; j++) viaEmbedding += dists[near[j]];
+        let taken = 0;
+        for (let q = 0; q < c; q++) if (sims[q] > kth) { viaEmbedding += dists[q]; taken++; }
+        for (let q = 0; q < c && taken < k; q++) if (sims[q] === kth) { viaEmbedding += dists[q]; taken++; }
         viaEmbedding /= k;
-        const best = meanSmallest(dists.subarray(0, c), 2 * k);
+        // The mean of the 2k smallest distances: those up to the 2k-th smallest after selection.
+        selectKth(dists, c, 2 * k - 1);
+        let best = 0;
+        for (let j = 0; j < 2 * k; j++) best += dists[j];
+        best /= 2 * k;
         out[i] = viaEmbedding / Math.max(best, 1e-12);
       }
       // No progress events: 'scoring' already reached its total in the DeDe pass, and progress
-      // never goes back; this pass takes 1-2 s per 1,000 images at 32 px here.
-      checkStop(hooks);
-      await yieldToLoop();
-    }
-  } finally {
-    refPixelsT.dispose();
-    refUnitT.dispose();
-  }
+      // never goes back.
+    },
+    hooks,
+  );
   return out;
 }

@@ -39,7 +39,7 @@ describe('trimmed training', () => {
     const data = synth(30);
     const s = await decoderFreeSuspicion(data, 0);
     // The witnesses' own scales, written out: log(2 / cosine distance) and log.
-    const density = robustZ(Float64Array.from(neighbourSimilarity(data.emb, DEFAULT_DENSITY, 0), (v) => Math.log(2 / (1 - v)))).z;
+    const density = robustZ(Float64Array.from(await neighbourSimilarity(data.emb, DEFAULT_DENSITY, 0), (v) => Math.log(2 / (1 - v)))).z;
     const look = robustZ(Float64Array.from(await lookalikeScores(data.images, data.emb, DEFAULT_LOOKALIKE, 0), (v) => Math.log(v))).z;
     let fromLook = 0;
     for (let i = 0; i < 30; i++) {

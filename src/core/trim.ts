@@ -26,7 +26,7 @@ export const TRIM_TAIL_CAP = 0.2;
  * each calibrated on its own scale exactly as witnesses.ts calibrates it.
  */
 export async function decoderFreeSuspicion(data: TrainData, seed: number, hooks: JobHooks = {}): Promise<Float32Array> {
-  const density = robustZ(Float64Array.from(neighbourSimilarity(data.emb, DEFAULT_DENSITY, seed), closeness)).z;
+  const density = robustZ(Float64Array.from(await neighbourSimilarity(data.emb, DEFAULT_DENSITY, seed, hooks), closeness)).z;
   const look = robustZ(Float64Array.from(await lookalikeScores(data.images, data.emb, DEFAULT_LOOKALIKE, seed, hooks), logScale)).z;
   return density.map((v, i) => Math.max(v, look[i]));
 }

@@ -202,7 +202,7 @@ export async function computeWitnesses(
         witnesses.push(witness('dede', cf.ratio, logScale));
       }
     } else if (name === 'density') {
-      witnesses.push(witness('density', neighbourSimilarity(data.emb, DEFAULT_DENSITY, score.seed), closeness));
+      witnesses.push(witness('density', await neighbourSimilarity(data.emb, DEFAULT_DENSITY, score.seed, hooks), closeness));
     } else {
       witnesses.push(witness('lookalike', await lookalikeScores(data.images, data.emb, DEFAULT_LOOKALIKE, score.seed, hooks), logScale));
     }
