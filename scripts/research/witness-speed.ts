@@ -6,6 +6,8 @@
  *
  *   npx tsx scripts/research/witness-speed.ts /tmp/before.json
  *   npx tsx scripts/research/witness-speed.ts /tmp/after.json /tmp/before.json   # also compares
+ *   DEDE_ENGINE=ort npx tsx scripts/research/witness-speed.ts ...   # products on onnxruntime-node, 2 threads
+ *   DEDE_ENGINE=web npx tsx scripts/research/witness-speed.ts ...   # on onnxruntime-web's wasm (the app's)
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fixtureData } from './fixture-data';
@@ -13,10 +15,13 @@ import { neighbourSimilarity, DEFAULT_DENSITY } from '../../src/core/density';
 import { lookalikeScores, DEFAULT_LOOKALIKE } from '../../src/core/lookalike';
 import { Rng } from '../../src/core/model/rng';
 import type { Embeddings, ImageBatch } from '../../src/core/types';
+import { setupTrainEngine } from '../../src/cli/backend';
 
 const [outPath, comparePath] = process.argv.slice(2);
 const { images, emb } = await fixtureData('fixtures/patch/images', 'none', 'fixtures/patch/encoder.onnx');
 if (!emb) throw new Error('no embeddings');
+const engine = process.env.DEDE_ENGINE;
+if (engine) console.log('engine:', setupTrainEngine({ engine: 'ort', ort: engine === 'web' ? 'web' : 'node', threads: 2 }));
 
 function grown(n: number): { images: ImageBatch; emb: Embeddings } {
   const rng = Rng.derive(7, 1);

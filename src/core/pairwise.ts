@@ -1,11 +1,13 @@
 /**
  * What the decoder-free witnesses share: every row's products with a reference set of rows, one
- * block of rows at a time by matMul (XNNPACK on wasm, about 25x a JavaScript dot-product loop
- * here), and an order statistic of each row's values by selection instead of a sort.
+ * block of rows at a time by matrix products (on the registered engine's runtime, else tfjs's
+ * matMul: XNNPACK on wasm is about 25x a JavaScript dot-product loop here), and an order
+ * statistic of each row's values by selection instead of a sort.
  */
 import * as tf from '@tensorflow/tfjs';
 import { gatherRows } from './model/batch';
 import { checkStop, yieldToLoop, type JobHooks } from './progress';
+import { stepEngine } from './model/engine';
 
 /** Rows per matMul block (and between cancellation checks). */
 export const BLOCK = 256;
@@ -14,6 +16,51 @@ export const BLOCK = 256;
 export interface RowMatrix {
   data: Float32Array;
   width: number;
+}
+
+/** Multiplies one operand's row blocks by its reference rows. */
+interface Multiplier {
+  run(block: Float32Array, rows: number): Promise<Float32Array>;
+  release(): Promise<void> | void;
+}
+
+/**
+ * On the registered engine's runtime when it has one (onnxruntime-node's native kernels in the
+ * CLI, onnxruntime-web's wasm threads in the app on a CPU backend), else on tfjs; a runtime that
+ * cannot build the product leaves it to tfjs (the same products to float rounding).
+ */
+async function multiplier(ref: Float32Array, m: number, width: number): Promise<Multiplier> {
+  const engine = stepEngine();
+  if (engine?.products) {
+    try {
+      const product = await engine.products(ref, m, width, BLOCK);
+      const padded = new Float32Array(BLOCK * width);
+      return {
+        run: async (block, rows) => {
+          if (rows === BLOCK) return product.run(block);
+          // The last, shorter block runs zero-padded in the same session.
+          padded.set(block);
+          padded.fill(0, rows * width);
+          return (await product.run(padded)).subarray(0, rows * m);
+        },
+        release: () => product.release(),
+      };
+    } catch {
+      // tfjs below.
+    }
+  }
+  const refT = tf.tidy(() => tf.tensor2d(ref, [m, width]).transpose());
+  return {
+    run: async (block, rows) => {
+      const p = tf.tidy(() => tf.matMul(tf.tensor2d(block, [rows, width]), refT));
+      try {
+        return (await p.data()) as Float32Array;
+      } finally {
+        p.dispose();
+      }
+    },
+    release: () => refT.dispose(),
+  };
 }
 
 /**
@@ -30,27 +77,19 @@ export async function referenceProducts(
   hooks: JobHooks = {},
 ): Promise<void> {
   const m = reference ? reference.length : n;
-  const refT = operands.map(({ data, width }) =>
-    tf.tidy(() => tf.tensor2d(reference ? gatherRows(data, width, Array.from(reference)) : data, [m, width]).transpose()),
-  );
+  const multipliers: Multiplier[] = [];
   try {
+    for (const { data, width } of operands) multipliers.push(await multiplier(reference ? gatherRows(data, width, Array.from(reference)) : data, m, width));
     for (let start = 0; start < n; start += BLOCK) {
       const rows = Math.min(BLOCK, n - start);
-      const products = tf.tidy(() =>
-        operands.map(({ data, width }, o) => tf.matMul(tf.tensor2d(data.subarray(start * width, (start + rows) * width), [rows, width]), refT[o])),
-      );
       const values: Float32Array[] = [];
-      try {
-        for (const p of products) values.push((await p.data()) as Float32Array);
-      } finally {
-        products.forEach((p) => p.dispose());
-      }
+      for (const [o, { data, width }] of operands.entries()) values.push(await multipliers[o].run(data.subarray(start * width, (start + rows) * width), rows));
       visit(start, rows, values);
       checkStop(hooks);
       await yieldToLoop();
     }
   } finally {
-    refT.forEach((t) => t.dispose());
+    for (const mul of multipliers) await mul.release();
   }
 }
 

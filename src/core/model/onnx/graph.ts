@@ -81,6 +81,14 @@ export class GraphBuilder {
     return c;
   }
 
+  /** A float tensor constant (an initializer: the runtime holds it, and may pre-pack it for its products). */
+  constant(data: Float32Array, shape: number[]): V {
+    if (data.length !== size(shape)) throw new Error(`constant of ${data.length} values is not [${shape}]`);
+    const v = { name: this.fresh('init'), shape, grad: false };
+    this.inits.push({ name: v.name, dims: shape, type: 'float', raw: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
+    return v;
+  }
+
   /** An int64 vector constant (shapes, axes, pads). */
   ints(xs: readonly number[]): string {
     const key = `i${xs.join(',')}`;

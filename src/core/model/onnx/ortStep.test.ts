@@ -3,13 +3,14 @@
  * and Adam must give the same loss curve and weights to float rounding, on onnxruntime-node (the
  * CLI's engine) and on onnxruntime-web's wasm build (the browser worker's), with and without
  * visible patches, a partial last batch, weight decay, a stop and an exact resume; and its
- * forward pass must give tfjs's scores and rebuilds.
+ * forward pass must give tfjs's scores and rebuilds; and its pairwise products (the
+ * decoder-free witnesses') tfjs's products.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import * as ortWeb from 'onnxruntime-web';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OrtRuntime } from '../../encoder/onnx';
 import { DEFAULT_TRAIN, type ModelConfig, type TrainOptions } from '../../options';
 import { synthTrainData } from '../../testData';
@@ -17,6 +18,9 @@ import { setStepEngine } from '../engine';
 import { checkpointFromBytes, checkpointToBytes, createTrainState, disposeTrainState, loadCheckpoint, saveCheckpoint, trainEpochs, type TrainState } from '../train';
 import { OrtStepEngine } from './ortStep';
 import { reconstruct, scoreImages } from '../score';
+import { BLOCK, referenceProducts } from '../../pairwise';
+import { lookalikeScores } from '../../lookalike';
+import { Rng } from '../rng';
 
 const CFG: ModelConfig = { patch: 4, dim: 16, heads: 2, encDepth: 1, decDepth: 2, mlpRatio: 4 };
 // 70 images in batches of 16: four full batches and a partial one of 6 per epoch.
@@ -139,5 +143,39 @@ describe('the ONNX forward pass (scoring and rebuilds)', () => {
     }
     disposeTrainState(state);
     await engine.dispose();
+  });
+});
+
+describe("the decoder-free witnesses' pairwise products", () => {
+  it.each(Object.entries(engines))('on %s give tfjs products, the last short block included, and the same witness scores', async (_, make) => {
+    const n = BLOCK + 45;
+    const w = 48;
+    const rng = Rng.derive(11, 1);
+    const data = Float32Array.from({ length: n * w }, () => rng.normal());
+    const reference = [3, 0, n - 1, 100, 7];
+    const collect = async () => {
+      const out: number[] = [];
+      await referenceProducts([{ data, width: w }], n, reference, (_s, _r, [p]) => out.push(...p));
+      return out;
+    };
+    const lookalike = () => lookalikeScores(DATA.images, DATA.emb, { k: 5, maxReference: 30, centre: true }, 2);
+    const ref = await collect();
+    const refLook = await lookalike();
+    const engine = make();
+    const built = vi.spyOn(engine, 'products');
+    setStepEngine(engine);
+    try {
+      const got = await collect();
+      // The engine multiplied (its session built; no quiet fall-back to tfjs).
+      expect(built).toHaveBeenCalledTimes(1);
+      await expect(built.mock.results[0].value).resolves.toBeDefined();
+      expect(got.length).toBe(n * reference.length);
+      got.forEach((v, i) => expect(Math.abs(v - ref[i])).toBeLessThan(1e-4 * Math.sqrt(w)));
+      const look = await lookalike();
+      look.forEach((v, i) => expect(Math.abs(v - refLook[i]) / refLook[i]).toBeLessThan(1e-4));
+    } finally {
+      setStepEngine(null);
+      await engine.dispose();
+    }
   });
 });

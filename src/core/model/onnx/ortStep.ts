@@ -5,17 +5,19 @@
  * a run holds its state's weights and Adam moments as plain arrays while it steps, and `sync`
  * writes them back into the tfjs model and optimizer, so scoring, checkpoints and the stopping
  * rule see the same state as after tfjs's own `trainStep`. `predict` runs the forward-only graph
- * (`buildPredictGraph`) with the model's current weights, for scoring and rebuilds.
+ * (`buildPredictGraph`) with the model's current weights, for scoring and rebuilds, and
+ * `products` the decoder-free witnesses' pairwise products.
  */
 import type * as ort from 'onnxruntime-web';
 import type { OrtRuntime } from '../../encoder/onnx';
 import { gatherRows, type TrainData } from '../batch';
-import type { StepEngine, StepRun } from '../engine';
+import type { ProductRun, StepEngine, StepRun } from '../engine';
 import { keepSelection, planMasks, type MaskPlan } from '../patches';
 import { Rng, STREAM } from '../rng';
 import type { TrainState } from '../train';
 import type { DedeModel } from '../dede';
 import { buildPredictGraph, buildStepGraph, IO } from './decoderGraph';
+import { GraphBuilder } from './graph';
 
 export interface OrtStepOptions {
   runtime: OrtRuntime;
@@ -53,17 +55,21 @@ export class OrtStepEngine implements StepEngine {
     return new OrtStepRun(this, state, await state.model.getWeightsAsync(), snap.m, snap.v, { ...snap.steps });
   }
 
+  private create(bytes: Uint8Array, threads: number): Promise<ort.InferenceSession> {
+    return this.opts.runtime.InferenceSession.create(bytes, {
+      executionProviders: this.opts.executionProviders,
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+    });
+  }
+
   /** The session for `key`, built once per thread from `build`'s graph (a failed build is retried next time). */
   private session(key: string, threads: number, build: () => { bytes: Uint8Array; params: string[] }): Promise<Compiled> {
     let c = this.sessions.get(key);
     if (!c) {
       const { bytes, params } = build();
-      c = this.opts.runtime.InferenceSession.create(bytes, {
-        executionProviders: this.opts.executionProviders,
-        intraOpNumThreads: threads,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-      }).then((session) => ({ session, params }));
+      c = this.create(bytes, threads).then((session) => ({ session, params }));
       c.catch(() => this.sessions.delete(key));
       this.sessions.set(key, c);
     }
@@ -103,6 +109,18 @@ export class OrtStepEngine implements StepEngine {
     }
     const out = await session.run(feeds);
     return out[IO.pred].data as Float32Array;
+  }
+
+  /** A session multiplying blocks of `rows` rows by `reference`'s transpose, which it holds as a constant. */
+  async products(reference: Float32Array, m: number, width: number, rows: number): Promise<ProductRun> {
+    const g = new GraphBuilder();
+    const a = g.input('a', [rows, width]);
+    g.output(g.matmul(a, g.constant(reference, [m, width]), { transB: true }), 'p');
+    const session = await this.create(g.encode('products'), this.opts.predictThreads ?? this.opts.threads);
+    return {
+      run: async (block) => (await session.run({ a: this.tensor(block, [rows, width]) })).p.data as Float32Array,
+      release: () => session.release(),
+    };
   }
 
   /** Rows `idx` of `data` (the images when asked), their masks and selection, as graph inputs. */

@@ -40,20 +40,46 @@ export interface GraphSpec {
   opset: number;
 }
 
+/** Appends fields; large byte fields and nested messages are kept as chunks and copied once, in bytes(). */
 class Writer {
-  private chunks: number[] = [];
+  private readonly parts: Uint8Array[] = [];
+  private pending: number[] = [];
+  private size = 0;
+
+  private push(byte: number): void {
+    this.pending.push(byte);
+    this.size++;
+  }
+
+  private flush(): void {
+    if (this.pending.length) this.parts.push(Uint8Array.from(this.pending));
+    this.pending = [];
+  }
+
+  private append(chunks: readonly Uint8Array[], length: number): void {
+    this.flush();
+    for (const c of chunks) this.parts.push(c);
+    this.size += length;
+  }
 
   bytes(): Uint8Array {
-    return Uint8Array.from(this.chunks);
+    this.flush();
+    const out = new Uint8Array(this.size);
+    let at = 0;
+    for (const p of this.parts) {
+      out.set(p, at);
+      at += p.length;
+    }
+    return out;
   }
 
   varint(v: number | bigint): void {
     let x = BigInt.asUintN(64, BigInt(v));
     while (x >= 0x80n) {
-      this.chunks.push(Number(x & 0x7fn) | 0x80);
+      this.push(Number(x & 0x7fn) | 0x80);
       x >>= 7n;
     }
-    this.chunks.push(Number(x));
+    this.push(Number(x));
   }
 
   tag(field: number, wire: number): void {
@@ -69,13 +95,13 @@ class Writer {
     this.tag(field, 5);
     const b = new Uint8Array(4);
     new DataView(b.buffer).setFloat32(0, v, true);
-    this.chunks.push(...b);
+    for (const x of b) this.push(x);
   }
 
   bytesField(field: number, b: Uint8Array): void {
     this.tag(field, 2);
     this.varint(b.length);
-    for (let i = 0; i < b.length; i++) this.chunks.push(b[i]);
+    this.append([b], b.length);
   }
 
   string(field: number, s: string): void {
@@ -85,7 +111,10 @@ class Writer {
   message(field: number, build: (w: Writer) => void): void {
     const w = new Writer();
     build(w);
-    this.bytesField(field, w.bytes());
+    w.flush();
+    this.tag(field, 2);
+    this.varint(w.size);
+    this.append(w.parts, w.size);
   }
 }
 
