@@ -71,7 +71,7 @@ export function checkMemory(
 /**
  * What a run holds at its peak, roughly, for the app's estimate before a run: the decoder
  * targets, the embeddings, each decoder's copy of its training rows, and one training step per
- * decoder training at once (`parallel`), plus what the tab holds beyond those buffers: a fixed
+ * decoder training at once (`parallel`; the app trains one at a time), plus what the tab holds beyond those buffers: a fixed
  * cost (the engines' wasm heaps and modules, weights, the encoder session) and a per-image cost
  * (file handles, scores and per-witness arrays, caches), both measured in Chromium.
  */
@@ -82,15 +82,18 @@ export function runMemoryBytes(est: MemoryEstimate, images: number, embDim: numb
 }
 
 /**
- * The tab's memory beyond the buffers runMemoryBytes counts, fitted at stop 18 to the peak
- * resident memory of the page's renderer process (its workers are threads of it) in Debian's
- * Chromium at the product defaults, 1,000 and 20,000 images of 32 px: 2,389 and 3,263 MiB
- * (`scripts/research/app-large.ts`, bench/app-1000.json, bench/app-20000.json). Two points, two
- * constants: a fixed 2.0 GiB (the estimate before stop 18 used the CLI's 1.1 GB and read 1.4 and
- * 1.7 GB there) and 30 KB per image.
+ * The tab's memory beyond the buffers runMemoryBytes counts, fitted to the peak resident memory
+ * of the page's renderer process (its workers are threads of it) in Debian's Chromium at the
+ * product defaults on the wasm backend, 1,000 and 20,000 images of 32 px (`npx tsx
+ * scripts/research/app-large.ts N`, bench/app-1000.json, bench/app-20000.json). Refitted at
+ * stop 25: 698 and 1,261 MiB, since the decoders train one after the other on ONNX Runtime
+ * Web's threads (stop 24) instead of in two nested tfjs workers, each with its own wasm heap
+ * and data (stop 18's fit: 2,389 and 3,263 MiB, a fixed 2.0 GiB and 30 KB per image). Two
+ * points, two constants: a fixed 537 MiB and 13.4 KB per image; 10,000 images (951 MiB) is
+ * the out-of-sample check.
  */
-export const FIXED_BYTES = 2.0 * 1024 ** 3;
-export const PER_IMAGE_BYTES = 30 * 1024;
+export const FIXED_BYTES = 537 * 1024 ** 2;
+export const PER_IMAGE_BYTES = 13.4 * 1024;
 
 /** "0.4 GB" / "850 MB". */
 export function formatBytes(b: number): string {

@@ -67,7 +67,8 @@ function MemoryLine() {
   const images = suspect.paths.length + (trainOn !== 'suspect' && aux ? aux.paths.length : 0);
   const est = estimateMemory(images, rebuild, cfg, train.batch, train.trainMask);
   const folds = trainOn === 'aux' ? 1 : train.folds;
-  const total = runMemoryBytes(est, images, encoder.embDim ?? 512, folds, Math.min(2, folds), train.maxTrainImages);
+  // The worker trains its decoders one after the other (ONNX Runtime Web's threads, or the GPU).
+  const total = runMemoryBytes(est, images, encoder.embDim ?? 512, folds, 1, train.maxTrainImages);
   return (
     <p className="muted small" data-testid="memory-estimate">
       Memory for this run: about <strong>{formatBytes(total)}</strong> (decoder targets {formatBytes(est.images)} for {images.toLocaleString()} x {rebuild} px; one
