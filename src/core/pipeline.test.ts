@@ -2,7 +2,7 @@ import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { MemoryEmbeddingStore } from './embedCache';
 import { DEFAULT_PREPROCESS, type PreprocessOptions } from './options';
-import { checkImages, embedAll, loadImages, prepareImages } from './pipeline';
+import { READ_AHEAD, checkImages, embedAll, loadImages, prepareImages } from './pipeline';
 import type { Encoder, ImageBatch, InputFile, LazyInputFile, Progress } from './types';
 
 /** A solid size x size PNG of one colour. */
@@ -15,24 +15,54 @@ function solidPng(rgb: [number, number, number], size = 4): Uint8Array {
 const pre: PreprocessOptions = { ...DEFAULT_PREPROCESS, size: 4, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] };
 
 describe('lazy image files (the CLI reads a folder this way)', () => {
-  it('reads each file only when its chunk is decoded, and skips one that cannot be read with the reason', async () => {
+  it('reads each file only when its chunk is decoded (a few ahead), and skips one that cannot be read with the reason', async () => {
     const png = solidPng([10, 20, 30]);
     let reads = 0;
+    let inFlight = 0;
+    let mostInFlight = 0;
     const files: LazyInputFile[] = Array.from({ length: 130 }, (_, i) => ({
       path: `img${String(i).padStart(3, '0')}.png`,
       read: async () => {
         reads++;
+        mostInFlight = Math.max(mostInFlight, ++inFlight);
+        // Reads finish out of order, as a disk's do.
+        await new Promise((r) => setTimeout(r, (i * 7) % 5));
+        inFlight--;
         if (i === 5) throw Object.assign(new Error('denied'), { code: 'EACCES' });
         return png;
       },
     }));
     const readsAtProgress: number[] = [];
     const r = await loadImages(files, pre, { onProgress: () => readsAtProgress.push(reads) });
-    // Chunks of 64: when the first chunk is reported, only its files have been read.
-    expect(readsAtProgress[0]).toBe(64);
+    // Chunks of 64: when the first chunk is reported, its files and at most READ_AHEAD - 1
+    // of the next have been read; several reads were in flight, never more than READ_AHEAD.
+    expect(readsAtProgress[0]).toBeGreaterThanOrEqual(64);
+    expect(readsAtProgress[0]).toBeLessThanOrEqual(64 + READ_AHEAD - 1);
     expect(readsAtProgress.at(-1)).toBe(130);
+    expect(mostInFlight).toBeGreaterThan(1);
+    expect(mostInFlight).toBeLessThanOrEqual(READ_AHEAD);
     expect(r.batch.count).toBe(129);
     expect(r.skipped).toEqual([{ path: 'img005.png', reason: 'unreadable (EACCES)' }]);
+    // Rows stay in file order whatever order the reads finished in.
+    expect(r.paths).toEqual(files.map((f) => f.path).filter((p) => p !== 'img005.png'));
+  });
+
+  it('keeps rows, hashes and skip reasons in file order when reads finish out of order', async () => {
+    const colours: [number, number, number][] = Array.from({ length: 20 }, (_, i) => [i * 10, 255 - i * 10, i]);
+    const files: LazyInputFile[] = colours.map((c, i) => ({
+      path: i % 6 === 3 ? `n${i}.txt` : `c${i}.png`,
+      read: async () => {
+        await new Promise((r) => setTimeout(r, 20 - i));
+        return i % 7 === 4 ? new Uint8Array([9, 9, 9]) : solidPng(c);
+      },
+    }));
+    const lazy = await loadImages(files, pre);
+    const eager = await loadImages(
+      await Promise.all(files.map(async (f) => ({ path: f.path, bytes: await f.read() }) as InputFile)),
+      pre,
+    );
+    expect(lazy).toEqual(eager);
+    expect(lazy.skipped.map((s) => s.path)).toEqual(['n3.txt', 'c4.png', 'n9.txt', 'c11.png', 'n15.txt', 'c18.png']);
   });
 
   it("checkImages (the app's drop-time check) lists the usable files and the skipped ones, reading each once and keeping no pixels", async () => {
