@@ -50,15 +50,15 @@ type ReadResult = { bytes: Uint8Array } | { error: unknown };
 
 /** The files' bytes in order, at most READ_AHEAD reads in flight ahead of the one taken. */
 function readsInOrder(files: ImageInput[]): (i: number) => Promise<ReadResult> {
-  const started: Promise<ReadResult>[] = [];
-  const start = (i: number) => {
-    const file = files[i];
-    started[i] = 'bytes' in file ? Promise.resolve({ bytes: file.bytes }) : file.read().then((bytes) => ({ bytes }), (error: unknown) => ({ error }));
-  };
+  const pending = new Map<number, Promise<ReadResult>>();
+  let launched = 0;
   return (i) => {
-    for (let j = started.length; j < Math.min(files.length, i + READ_AHEAD); j++) start(j);
-    const r = started[i];
-    delete started[i]; // the bytes are the caller's now; keep no reference to them
+    for (; launched < Math.min(files.length, i + READ_AHEAD); launched++) {
+      const file = files[launched];
+      pending.set(launched, 'bytes' in file ? Promise.resolve({ bytes: file.bytes }) : file.read().then((bytes) => ({ bytes }), (error: unknown) => ({ error })));
+    }
+    const r = pending.get(i)!;
+    pending.delete(i); // the bytes are the caller's now; keep no reference to them
     return r;
   };
 }
