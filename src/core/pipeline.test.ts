@@ -2,7 +2,8 @@ import { encode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
 import { MemoryEmbeddingStore } from './embedCache';
 import { DEFAULT_PREPROCESS, type PreprocessOptions } from './options';
-import { READ_AHEAD, checkImages, embedAll, loadImages, prepareImages } from './pipeline';
+import { checkImages, embedAll, loadImages, prepareImages } from './pipeline';
+import { READ_AHEAD } from './decodeChunks';
 import type { Encoder, ImageBatch, InputFile, LazyInputFile, Progress } from './types';
 
 /** A solid size x size PNG of one colour. */

@@ -40,13 +40,13 @@ const BENCH = `async function bench(bytes, shapes) {
 }`;
 const bench = new Function(`${BENCH}; return bench;`)() as (b: Uint8Array, s: typeof SHAPES) => Promise<Record<string, number>>;
 
-/** Two workers at once, each timing the same calls: the aggregate of both. */
-const TWO = `async (arg) => {
+/** `arg.workers` workers at once, each timing the same calls: the sum over them. */
+const IN_WORKERS = `async (arg) => {
   const src = ${JSON.stringify(BENCH)} + '; onmessage = async (e) => postMessage(await bench(new Uint8Array(e.data.bytes), e.data.shapes));';
   const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
   const run = () => new Promise((res) => { const w = new Worker(url); w.onmessage = (e) => { res(e.data); w.terminate(); }; w.postMessage(arg); });
-  const rs = await Promise.all([run(), run()]);
-  return Object.fromEntries(Object.keys(rs[0]).map((k) => [k, +(rs[0][k] + rs[1][k]).toFixed(1)]));
+  const rs = await Promise.all(Array.from({ length: arg.workers }, run));
+  return Object.fromEntries(Object.keys(rs[0]).map((k) => [k, +rs.reduce((s, r) => s + r[k], 0).toFixed(1)]));
 }`;
 
 async function native(): Promise<Record<string, number>> {
@@ -76,8 +76,8 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? 
 const page = await browser.newPage();
 for (const kind of ['plain', 'relaxed']) {
   const bytes = [...wasm(`${kind}.wasm`)];
-  rows[`chromium ${kind}, 1 worker`] = await page.evaluate(`(${TWO.replace('Promise.all([run(), run()])', 'Promise.all([run()])').replace('rs[0][k] + rs[1][k]', 'rs[0][k]')})(${JSON.stringify({ bytes, shapes: SHAPES })})`);
-  rows[`chromium ${kind}, 2 workers at once (sum)`] = await page.evaluate(`(${TWO})(${JSON.stringify({ bytes, shapes: SHAPES })})`);
+  rows[`chromium ${kind}, 1 worker`] = await page.evaluate(`(${IN_WORKERS})(${JSON.stringify({ bytes, shapes: SHAPES, workers: 1 })})`);
+  rows[`chromium ${kind}, 2 workers at once (sum)`] = await page.evaluate(`(${IN_WORKERS})(${JSON.stringify({ bytes, shapes: SHAPES, workers: 2 })})`);
   rows[`node ${kind}, 1 thread`] = await bench(wasm(`${kind}.wasm`), SHAPES);
 }
 // WebNN would run native kernels (onnxruntime-web has a WebNN provider); is it there?
